@@ -1,0 +1,388 @@
+//! Dutch analysis: turns text into the terms zoek indexes, searches and highlights.
+//!
+//! One pipeline of small stages, each in its own module: [`words`] finds words and their
+//! offsets, [`fold`] lower-cases and strips diacritics, [`stem`] reduces inflected forms,
+//! [`stopwords`] marks function words. [`DutchAnalyzer`] composes them; [`DutchTokenizer`]
+//! wraps it for tantivy. Indexing, query parsing and highlighting all call the same
+//! analyzer, so a word is always reduced the same way wherever it appears.
+
+pub mod fold;
+pub mod stem;
+pub mod stopwords;
+pub mod words;
+
+use std::fmt;
+use std::str::FromStr;
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use stem::{DutchStemmer, StemMode};
+use words::Words;
+
+/// The name under which the analyzer is registered with every index zoek opens.
+pub const ANALYZER_NAME: &str = "dutch";
+
+/// Terms longer than this are cut (at a character boundary) rather than dropped, so very long
+/// compounds stay searchable; tantivy's own limit is 65,530 bytes.
+pub const MAX_TERM_BYTES: usize = 255;
+
+/// How much of the Dutch analysis runs; chosen with `zoek index --analysis`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Analysis {
+    /// Words folded to lower case without diacritics; no stemming.
+    Plain,
+    /// Plain plus rust-stemmers' Dutch stemmer.
+    #[default]
+    Stemmed,
+}
+
+impl Analysis {
+    pub const ALL: [Analysis; 2] = [Analysis::Plain, Analysis::Stemmed];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Analysis::Plain => "plain",
+            Analysis::Stemmed => "stemmed",
+        }
+    }
+
+    fn stem_mode(self) -> StemMode {
+        match self {
+            Analysis::Plain => StemMode::None,
+            Analysis::Stemmed => StemMode::Snowball,
+        }
+    }
+}
+
+impl fmt::Display for Analysis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Analysis {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Analysis::ALL
+            .into_iter()
+            .find(|a| a.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Analysis::ALL.iter().map(|a| a.name()).collect();
+                format!(
+                    "unknown analysis '{s}'; expected one of: {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// What a token stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word of the text (also each part of a hyphenated word).
+    Word,
+    /// A hyphenated word written as one (`noordholland` for `Noord-Holland`), at the
+    /// position of its first part, so the unhyphenated spelling finds it too.
+    Joined,
+}
+
+/// One term produced by the analyzer, with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnalyzedToken {
+    /// The term as indexed.
+    pub term: String,
+    /// Byte range in the analyzed text.
+    pub start: usize,
+    pub end: usize,
+    pub position: usize,
+    pub kind: TokenKind,
+    /// Whether the word is a Dutch function word (see [`stopwords`]).
+    pub stopword: bool,
+}
+
+/// The Dutch analysis pipeline. Cheap to clone.
+#[derive(Clone)]
+pub struct DutchAnalyzer {
+    analysis: Analysis,
+    stemmer: DutchStemmer,
+}
+
+impl DutchAnalyzer {
+    pub fn new(analysis: Analysis) -> Self {
+        DutchAnalyzer {
+            analysis,
+            stemmer: DutchStemmer::new(analysis.stem_mode()),
+        }
+    }
+
+    pub fn analysis(&self) -> Analysis {
+        self.analysis
+    }
+
+    /// The term zoek indexes for one folded word.
+    fn term_of(&self, folded: &str) -> String {
+        let mut term = if folded.chars().all(char::is_alphabetic) {
+            self.stemmer.stem(folded)
+        } else {
+            folded.to_string()
+        };
+        if term.len() > MAX_TERM_BYTES {
+            let mut cut = MAX_TERM_BYTES;
+            while !term.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            term.truncate(cut);
+        }
+        term
+    }
+
+    /// The single term zoek indexes for a word (what `zoek analyze --terms` prints).
+    pub fn normalize_word(&self, word: &str) -> String {
+        self.term_of(&fold::fold(word))
+    }
+
+    /// Calls `sink` with every token of `text`, in order of position.
+    pub fn analyze(&self, text: &str, mut sink: impl FnMut(AnalyzedToken)) {
+        let mut folded = String::new();
+        let mut joined = String::new();
+        let mut joined_start = None;
+        let mut joined_position = 0;
+        for (position, word) in Words::new(text).enumerate() {
+            fold::fold_into(&text[word.start..word.end], &mut folded);
+            let in_group = joined_start.is_some() || word.hyphen_after;
+            if in_group {
+                if joined_start.is_none() {
+                    joined_start = Some(word.start);
+                    joined_position = position;
+                    joined.clear();
+                }
+                joined.extend(folded.chars().filter(|c| c.is_alphanumeric()));
+            }
+            sink(AnalyzedToken {
+                term: self.term_of(&folded),
+                start: word.start,
+                end: word.end,
+                position,
+                kind: TokenKind::Word,
+                stopword: stopwords::is_stopword(&folded),
+            });
+            if in_group && !word.hyphen_after {
+                sink(AnalyzedToken {
+                    term: self.term_of(&joined),
+                    start: joined_start.take().unwrap_or(word.start),
+                    end: word.end,
+                    position: joined_position,
+                    kind: TokenKind::Joined,
+                    stopword: false,
+                });
+            }
+        }
+    }
+
+    /// All tokens of `text`.
+    pub fn tokens(&self, text: &str) -> Vec<AnalyzedToken> {
+        let mut tokens = Vec::new();
+        self.analyze(text, |t| tokens.push(t));
+        tokens
+    }
+}
+
+/// The analyzer as a tantivy tokenizer, registered as [`ANALYZER_NAME`].
+#[derive(Clone)]
+pub struct DutchTokenizer {
+    analyzer: DutchAnalyzer,
+    tokens: Vec<Token>,
+}
+
+impl DutchTokenizer {
+    pub fn new(analyzer: DutchAnalyzer) -> Self {
+        DutchTokenizer {
+            analyzer,
+            tokens: Vec::new(),
+        }
+    }
+}
+
+/// Tokens of one text, produced up front into the tokenizer's reused buffer.
+pub struct DutchTokenStream<'a> {
+    tokens: &'a mut [Token],
+    next: usize,
+}
+
+impl Tokenizer for DutchTokenizer {
+    type TokenStream<'a> = DutchTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> DutchTokenStream<'a> {
+        self.tokens.clear();
+        let tokens = &mut self.tokens;
+        self.analyzer.analyze(text, |t| {
+            tokens.push(Token {
+                offset_from: t.start,
+                offset_to: t.end,
+                position: t.position,
+                text: t.term,
+                position_length: 1,
+            })
+        });
+        DutchTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+impl TokenStream for DutchTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// Registers the analyzer under [`ANALYZER_NAME`]; tantivy does not persist tokenizers, so
+/// this runs every time an index is created or opened.
+pub fn register(index: &tantivy::Index, analyzer: &DutchAnalyzer) {
+    index.tokenizers().register(
+        ANALYZER_NAME,
+        tantivy::tokenizer::TextAnalyzer::from(DutchTokenizer::new(analyzer.clone())),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(analysis: Analysis, text: &str) -> Vec<(String, usize, TokenKind)> {
+        DutchAnalyzer::new(analysis)
+            .tokens(text)
+            .into_iter()
+            .map(|t| (t.term, t.position, t.kind))
+            .collect()
+    }
+
+    fn words(analysis: Analysis, text: &str) -> Vec<String> {
+        terms(analysis, text)
+            .into_iter()
+            .filter(|t| t.2 == TokenKind::Word)
+            .map(|t| t.0)
+            .collect()
+    }
+
+    #[test]
+    fn apostrophe_forms() {
+        assert_eq!(
+            words(Analysis::Plain, "auto's baby's zo'n 's-Hertogenbosch"),
+            ["auto", "baby", "zo'n", "'s", "hertogenbosch"]
+        );
+    }
+
+    #[test]
+    fn hyphenated_word_gives_parts_and_joined_whole() {
+        use TokenKind::*;
+        assert_eq!(
+            terms(Analysis::Plain, "de CDA-leider"),
+            vec![
+                ("de".into(), 0, Word),
+                ("cda".into(), 1, Word),
+                ("leider".into(), 2, Word),
+                ("cdaleider".into(), 1, Joined),
+            ]
+        );
+        assert_eq!(
+            words(Analysis::Plain, "Noord-Holland e-mail"),
+            ["noord", "holland", "e", "mail"]
+        );
+    }
+
+    #[test]
+    fn folds_diacritics_and_keeps_original_offsets() {
+        let text = "Één geïnteresseerd café";
+        let tokens = DutchAnalyzer::new(Analysis::Plain).tokens(text);
+        let pairs: Vec<(&str, &str)> = tokens
+            .iter()
+            .map(|t| (t.term.as_str(), &text[t.start..t.end]))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("een", "Één"),
+                ("geinteresseerd", "geïnteresseerd"),
+                ("cafe", "café")
+            ]
+        );
+    }
+
+    #[test]
+    fn stems_dutch_inflection() {
+        let analyzer = DutchAnalyzer::new(Analysis::Stemmed);
+        assert_eq!(
+            analyzer.normalize_word("verkiezing"),
+            analyzer.normalize_word("verkiezingen")
+        );
+        assert_eq!(
+            analyzer.normalize_word("coördinatie"),
+            analyzer.normalize_word("coordinatie")
+        );
+        let plain = DutchAnalyzer::new(Analysis::Plain);
+        assert_ne!(
+            plain.normalize_word("verkiezing"),
+            plain.normalize_word("verkiezingen")
+        );
+    }
+
+    #[test]
+    fn marks_stopwords_but_keeps_their_positions() {
+        let tokens =
+            DutchAnalyzer::new(Analysis::Stemmed).tokens("de veiligste in de geschiedenis");
+        let flags: Vec<(usize, bool)> = tokens.iter().map(|t| (t.position, t.stopword)).collect();
+        assert_eq!(
+            flags,
+            [(0, true), (1, false), (2, true), (3, true), (4, false)]
+        );
+    }
+
+    #[test]
+    fn keeps_long_compounds() {
+        let word = "arbeidsongeschiktheidsverzekeringsmaatschappij";
+        assert!(word.len() >= 40);
+        let tokens = DutchAnalyzer::new(Analysis::Plain).tokens(word);
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(tokens[0].term, word);
+    }
+
+    #[test]
+    fn cuts_absurdly_long_terms_at_a_char_boundary() {
+        let word = "é".repeat(200);
+        let term = DutchAnalyzer::new(Analysis::Plain).normalize_word(&word);
+        assert_eq!(term, "e".repeat(200));
+        let word = "ä".repeat(300) + "x";
+        let tokens = DutchAnalyzer::new(Analysis::Plain).tokens(&word);
+        assert!(tokens[0].term.len() <= MAX_TERM_BYTES);
+    }
+
+    #[test]
+    fn tantivy_tokenizer_matches_the_analyzer() {
+        let analyzer = DutchAnalyzer::new(Analysis::Stemmed);
+        let mut tokenizer = DutchTokenizer::new(analyzer.clone());
+        let text = "De presidentsverkiezingen in Noord-Holland";
+        let mut stream = tokenizer.token_stream(text);
+        let mut seen = Vec::new();
+        while let Some(t) = stream.next() {
+            seen.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        let expected: Vec<_> = analyzer
+            .tokens(text)
+            .into_iter()
+            .map(|t| (t.term, t.position, t.start, t.end))
+            .collect();
+        assert_eq!(seen, expected);
+    }
+}

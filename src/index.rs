@@ -1,0 +1,439 @@
+//! Indexing: the schema, building an index from a corpus, and opening it again.
+//!
+//! An index folder holds generations: every build writes a complete tantivy index into a
+//! fresh `gen-*` folder and then atomically replaces the `CURRENT` file that names the live
+//! one. A build that fails or is killed never touches the live generation, so searches keep
+//! answering from the previous index. A `LOCK` file keeps two builds apart.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use indicatif::ProgressBar;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+
+use crate::analysis::{self, Analysis, DutchAnalyzer};
+use crate::corpus::{self, Article, Entry, Problem, Skip};
+use crate::passage;
+
+/// Memory for tantivy's indexing buffers, shared by its threads.
+const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+/// Bumped whenever the schema or the meaning of stored fields changes.
+const FORMAT_VERSION: u32 = 1;
+const CURRENT_FILE: &str = "CURRENT";
+const LOCK_FILE: &str = "LOCK";
+const META_FILE: &str = "zoek.json";
+
+/// The fields of a passage document.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub title: Field,
+    pub body: Field,
+    pub article_id: Field,
+    /// A 64-bit hash of the article id as a fast field, to group passages by article
+    /// without loading stored documents.
+    pub article_key: Field,
+    pub date: Field,
+    pub source: Field,
+    pub url: Field,
+    pub path: Field,
+    pub line: Field,
+    pub ordinal: Field,
+}
+
+/// The schema of a zoek index: one document per passage.
+pub fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::ANALYZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        title: builder.add_text_field("title", text.clone()),
+        body: builder.add_text_field("body", text),
+        article_id: builder.add_text_field("article_id", STRING | STORED),
+        article_key: builder.add_u64_field("article_key", FAST),
+        date: builder.add_text_field("date", STORED),
+        source: builder.add_text_field("source", STORED),
+        url: builder.add_text_field("url", STORED),
+        path: builder.add_text_field("path", STORED),
+        line: builder.add_u64_field("line", STORED),
+        ordinal: builder.add_u64_field("ordinal", STORED | INDEXED),
+    };
+    (builder.build(), fields)
+}
+
+/// FNV-1a: a stable 64-bit hash of an article id (std's hasher may change between releases).
+pub fn article_key(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// What a build records about itself next to the tantivy files.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexMeta {
+    pub format: u32,
+    pub analysis: String,
+    pub articles: u64,
+    pub passages: u64,
+    pub corpus: String,
+}
+
+/// An opened index, with the analyzer it was built with registered.
+pub struct ZoekIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub analyzer: DutchAnalyzer,
+    pub meta: IndexMeta,
+}
+
+fn no_index(dir: &Path) -> anyhow::Error {
+    anyhow::anyhow!("no index at {}; run 'zoek index' first", display_dir(dir))
+}
+
+/// `index/` rather than `index`, as users type it.
+fn display_dir(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    if shown.ends_with('/') {
+        shown
+    } else {
+        format!("{shown}/")
+    }
+}
+
+fn read_current(dir: &Path) -> Result<PathBuf> {
+    let current = fs::read_to_string(dir.join(CURRENT_FILE)).map_err(|_| no_index(dir))?;
+    let name = current.trim();
+    if !name.starts_with("gen-") || name.contains(['/', '\\']) {
+        bail!(
+            "{} is damaged (names '{name}'); run 'zoek index' to rebuild",
+            dir.join(CURRENT_FILE).display()
+        );
+    }
+    Ok(dir.join(name))
+}
+
+/// Opens the live generation of the index in `dir`.
+pub fn open(dir: &Path) -> Result<ZoekIndex> {
+    // A build may replace the generation between reading CURRENT and opening it; the
+    // second look then finds the new one.
+    let mut attempt = 0;
+    loop {
+        let generation = read_current(dir)?;
+        match open_generation(&generation) {
+            Ok(index) => return Ok(index),
+            Err(err) if attempt < 2 && read_current(dir).ok().as_ref() != Some(&generation) => {
+                attempt += 1;
+                let _ = err;
+            }
+            Err(err) => {
+                return Err(err.context(format!(
+                    "cannot open the index at {}; run 'zoek index' to rebuild it",
+                    display_dir(dir)
+                )))
+            }
+        }
+    }
+}
+
+fn open_generation(generation: &Path) -> Result<ZoekIndex> {
+    let meta_path = generation.join(META_FILE);
+    let meta: IndexMeta = serde_json::from_slice(
+        &fs::read(&meta_path).with_context(|| format!("cannot read {}", meta_path.display()))?,
+    )
+    .with_context(|| format!("{} is not valid", meta_path.display()))?;
+    if meta.format != FORMAT_VERSION {
+        bail!(
+            "the index was built by another version of zoek (format {}, this zoek reads {}); run 'zoek index' to rebuild",
+            meta.format,
+            FORMAT_VERSION
+        );
+    }
+    let analysis: Analysis = meta.analysis.parse().map_err(anyhow::Error::msg)?;
+    let index = Index::open_in_dir(generation)?;
+    let analyzer = DutchAnalyzer::new(analysis);
+    analysis::register(&index, &analyzer);
+    let (_, fields) = schema();
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    Ok(ZoekIndex {
+        index,
+        reader,
+        fields,
+        analyzer,
+        meta,
+    })
+}
+
+/// What a build did, for the summary.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub files_read: u64,
+    pub articles: u64,
+    pub passages: u64,
+    pub bytes: u64,
+    /// Skipped entries by reason.
+    pub skipped: BTreeMap<String, Vec<String>>,
+    /// Files and records that were not indexed.
+    pub failures: Vec<Problem>,
+    /// Read, but not entirely as written.
+    pub warnings: Vec<Problem>,
+    pub seconds: f64,
+}
+
+impl BuildReport {
+    pub fn skipped_count(&self) -> usize {
+        self.skipped.values().map(Vec::len).sum()
+    }
+
+    /// The summary printed after a build, one line per fact.
+    pub fn summary(&self) -> Vec<String> {
+        let mb = self.bytes as f64 / 1e6;
+        let mut lines = vec![format!(
+            "indexed {} articles ({} passages) from {} files, {:.2} MB in {:.2} s ({:.1} MB/s)",
+            self.articles,
+            self.passages,
+            self.files_read,
+            mb,
+            self.seconds,
+            mb / self.seconds.max(1e-9)
+        )];
+        if !self.skipped.is_empty() {
+            let reasons: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(why, items)| format!("{} {why}", items.len()))
+                .collect();
+            lines.push(format!(
+                "skipped {} files: {}",
+                self.skipped_count(),
+                reasons.join(", ")
+            ));
+        }
+        if !self.failures.is_empty() {
+            lines.push(format!(
+                "failed {} files or records (not indexed; see the messages above)",
+                self.failures.len()
+            ));
+        }
+        if !self.warnings.is_empty() {
+            lines.push(format!("{} warnings (see above)", self.warnings.len()));
+        }
+        lines
+    }
+}
+
+fn skip_reason(why: &Skip) -> String {
+    match why {
+        Skip::NotArticle(ext) => format!("not an article format ({ext})"),
+        Skip::Hidden => "hidden".to_string(),
+    }
+}
+
+/// Settings of one build.
+pub struct BuildOptions {
+    pub analysis: Analysis,
+    /// Called with each problem as soon as it is found.
+    pub on_problem: Box<dyn FnMut(&str, &Problem)>,
+    pub progress: ProgressBar,
+}
+
+/// Builds a fresh index of `corpus` and makes it the live generation in `dir`.
+pub fn build(corpus_dir: &Path, dir: &Path, mut options: BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let entries = corpus::walk(corpus_dir)?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
+    let lock = fs::File::create(dir.join(LOCK_FILE))
+        .with_context(|| format!("cannot write in the index folder {}", dir.display()))?;
+    if lock.try_lock().is_err() {
+        bail!(
+            "index is being updated by another process ({}); try again when it has finished",
+            display_dir(dir)
+        );
+    }
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let building = dir.join(format!("building-{stamp}"));
+    let result = build_generation(corpus_dir, &entries, &building, &mut options);
+    let mut report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            let _ = fs::remove_dir_all(&building);
+            return Err(err);
+        }
+    };
+    let generation = format!("gen-{stamp}");
+    fs::rename(&building, dir.join(&generation))?;
+    publish(dir, &generation)?;
+    remove_stale(dir, &generation);
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+fn build_generation(
+    corpus_dir: &Path,
+    entries: &[Entry],
+    building: &Path,
+    options: &mut BuildOptions,
+) -> Result<BuildReport> {
+    fs::create_dir_all(building)?;
+    let (schema, fields) = schema();
+    let index = Index::builder().schema(schema).create_in_dir(building)?;
+    let analyzer = DutchAnalyzer::new(options.analysis);
+    analysis::register(&index, &analyzer);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4);
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, WRITER_HEAP_BYTES)?;
+    let mut report = BuildReport::default();
+    let files = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Article { .. }))
+        .count();
+    options.progress.set_length(files as u64);
+    for entry in entries {
+        match entry {
+            Entry::Article { path, display } => {
+                let read = corpus::read_file(corpus_dir, path, display);
+                report.bytes += read.bytes;
+                for problem in &read.warnings {
+                    (options.on_problem)("warning", problem);
+                }
+                for problem in &read.failures {
+                    (options.on_problem)("error", problem);
+                }
+                if read.failures.is_empty() || !read.articles.is_empty() {
+                    report.files_read += 1;
+                }
+                for article in &read.articles {
+                    report.passages += add_article(&writer, &fields, article)?;
+                    report.articles += 1;
+                }
+                report.warnings.extend(read.warnings);
+                report.failures.extend(read.failures);
+                options.progress.inc(1);
+            }
+            Entry::Skipped { display, why } => {
+                report
+                    .skipped
+                    .entry(skip_reason(why))
+                    .or_default()
+                    .push(display.clone());
+            }
+            Entry::Failed(problem) => {
+                (options.on_problem)("error", problem);
+                report.failures.push(problem.clone());
+            }
+        }
+    }
+    options.progress.finish_and_clear();
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let meta = IndexMeta {
+        format: FORMAT_VERSION,
+        analysis: options.analysis.name().to_string(),
+        articles: report.articles,
+        passages: report.passages,
+        corpus: corpus_dir.display().to_string(),
+    };
+    write_synced(
+        &building.join(META_FILE),
+        serde_json::to_string_pretty(&meta)?.as_bytes(),
+    )?;
+    Ok(report)
+}
+
+/// Adds the passages of one article; returns how many.
+fn add_article(writer: &IndexWriter, fields: &Fields, article: &Article) -> Result<u64> {
+    let mut passages = passage::split(&article.body);
+    if passages.is_empty() {
+        // Keep the article findable by its title even without a body.
+        passages.push(passage::Passage {
+            text: String::new(),
+            line: 0,
+        });
+    }
+    let key = article_key(&article.id);
+    let date = article.date.map(|d| d.to_string()).unwrap_or_default();
+    for (ordinal, p) in passages.iter().enumerate() {
+        let line = if article.body_has_lines {
+            article.line + p.line
+        } else {
+            article.line
+        };
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.title, &article.title);
+        doc.add_text(fields.body, &p.text);
+        doc.add_text(fields.article_id, &article.id);
+        doc.add_u64(fields.article_key, key);
+        if !date.is_empty() {
+            doc.add_text(fields.date, &date);
+        }
+        doc.add_text(fields.source, &article.source);
+        doc.add_text(fields.url, &article.url);
+        doc.add_text(fields.path, &article.path);
+        doc.add_u64(fields.line, line as u64);
+        doc.add_u64(fields.ordinal, ordinal as u64);
+        writer.add_document(doc)?;
+    }
+    Ok(passages.len() as u64)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Points CURRENT at `generation` with an atomic rename.
+fn publish(dir: &Path, generation: &str) -> Result<()> {
+    let tmp = dir.join(format!("{CURRENT_FILE}.tmp"));
+    write_synced(&tmp, format!("{generation}\n").as_bytes())?;
+    fs::rename(&tmp, dir.join(CURRENT_FILE))?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Removes generations other than the live one and leftovers of interrupted builds.
+fn remove_stale(dir: &Path, live: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if (name.starts_with("gen-") || name.starts_with("building-")) && name != live {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_key_is_stable() {
+        assert_eq!(article_key(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(article_key("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(article_key("x1"), article_key("x2"));
+    }
+}

@@ -1,0 +1,191 @@
+//! Output: prints hits for people (colour only on a terminal) or as JSON Lines for scripts.
+//!
+//! Printing is kept apart from searching, as in ripgrep: the search stage hands over
+//! [`Hit`]s with byte-range highlights, and this module decides how they look.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::search::Hit;
+
+/// Longest passage shown in full; longer ones are trimmed around the matches.
+pub const SNIPPET_CHARS: usize = 320;
+
+const PATH: Style = AnsiColor::Magenta.on_default();
+const LINE: Style = AnsiColor::Green.on_default();
+const TITLE: Style = Style::new().bold();
+const MATCH: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// A passage cut down for display, with highlights shifted into it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Trims `text` to about `max_chars` characters around its first highlights, at word
+/// boundaries, with `…` where text was cut.
+pub fn snippet(text: &str, highlights: &[(usize, usize)], max_chars: usize) -> Snippet {
+    if text.chars().count() <= max_chars {
+        return Snippet {
+            text: text.to_string(),
+            highlights: highlights.to_vec(),
+        };
+    }
+    let first = highlights.first().map_or(0, |h| h.0);
+    // Start a little before the first match, so it is read in context.
+    let lead = max_chars / 4;
+    let mut start = text[..first]
+        .char_indices()
+        .rev()
+        .nth(lead)
+        .map_or(0, |(i, _)| i);
+    if start > 0 {
+        start = text[start..]
+            .find(' ')
+            .map_or(start, |space| start + space + 1);
+    }
+    let mut end = text[start..]
+        .char_indices()
+        .nth(max_chars)
+        .map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        end = text[start..end]
+            .rfind(' ')
+            .map_or(end, |space| start + space);
+    }
+    let prefix = if start > 0 { "… " } else { "" };
+    let suffix = if end < text.len() { " …" } else { "" };
+    let shift = prefix.len() as isize - start as isize;
+    let highlights = highlights
+        .iter()
+        .filter(|(s, e)| *s >= start && *e <= end)
+        .map(|(s, e)| {
+            (
+                (*s as isize + shift) as usize,
+                (*e as isize + shift) as usize,
+            )
+        })
+        .collect();
+    Snippet {
+        text: format!("{prefix}{}{suffix}", &text[start..end]),
+        highlights,
+    }
+}
+
+/// Writes `text` with its highlighted ranges in the match style.
+fn write_highlighted(
+    out: &mut impl Write,
+    text: &str,
+    highlights: &[(usize, usize)],
+) -> io::Result<()> {
+    let mut at = 0;
+    for &(start, end) in highlights {
+        write!(
+            out,
+            "{}{MATCH}{}{MATCH:#}",
+            &text[at..start],
+            &text[start..end]
+        )?;
+        at = end;
+    }
+    write!(out, "{}", &text[at..])
+}
+
+/// Prints hits for a person to read.
+pub fn print_human(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
+    for (i, hit) in hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let mut about = vec![hit.title.as_str()];
+        if let Some(date) = &hit.date {
+            about.push(date);
+        }
+        if !hit.source.is_empty() {
+            about.push(&hit.source);
+        }
+        writeln!(
+            out,
+            "{}. {TITLE}{}{TITLE:#}  {DIM}score {:.2}{DIM:#}",
+            hit.rank,
+            about.join(" · "),
+            hit.score
+        )?;
+        writeln!(
+            out,
+            "   {PATH}{}{PATH:#}:{LINE}{}{LINE:#}",
+            hit.path, hit.line
+        )?;
+        let snippet = snippet(&hit.passage, &hit.highlights, SNIPPET_CHARS);
+        write!(out, "   ")?;
+        write_highlighted(out, &snippet.text, &snippet.highlights)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Prints one JSON object per hit per line.
+pub fn print_json(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
+    for hit in hits {
+        serde_json::to_writer(&mut *out, hit)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_passages_are_whole() {
+        let s = snippet("kort stuk", &[(0, 4)], 50);
+        assert_eq!(s.text, "kort stuk");
+        assert_eq!(s.highlights, [(0, 4)]);
+    }
+
+    #[test]
+    fn long_passages_are_trimmed_around_the_match() {
+        let text = format!("{} fraude {}", "woord ".repeat(100), "eind ".repeat(100));
+        let at = text.find("fraude").unwrap();
+        let s = snippet(&text, &[(at, at + 6)], 80);
+        assert!(s.text.starts_with("… "), "{}", s.text);
+        assert!(s.text.ends_with(" …"));
+        assert!(s.text.chars().count() <= 80 + 4);
+        let (hs, he) = s.highlights[0];
+        assert_eq!(&s.text[hs..he], "fraude");
+    }
+
+    #[test]
+    fn plain_output_has_no_escape_codes_when_styles_are_stripped() {
+        let hit = Hit {
+            rank: 1,
+            score: 1.5,
+            article_id: "a".into(),
+            title: "Titel".into(),
+            date: Some("2020-11-18".into()),
+            source: "Bron".into(),
+            url: String::new(),
+            path: "corpus/a.md".into(),
+            line: 7,
+            passage: "over fraude".into(),
+            highlights: vec![(5, 11)],
+        };
+        let mut raw = Vec::new();
+        print_human(&mut raw, &[hit]).unwrap();
+        let mut plain = anstream::StripStream::new(Vec::new());
+        plain.write_all(&raw).unwrap();
+        let text = String::from_utf8(plain.into_inner()).unwrap();
+        assert_eq!(
+            text,
+            "1. Titel · 2020-11-18 · Bron  score 1.50\n   corpus/a.md:7\n   over fraude\n"
+        );
+        assert!(
+            String::from_utf8(raw).unwrap().contains("\u{1b}["),
+            "styled when raw"
+        );
+    }
+}
