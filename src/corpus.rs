@@ -309,6 +309,7 @@ fn read_text(id: &str, display: &str, text: &str, read: &mut FileRead) {
         None => name_date,
     };
     let body = lines.get(body_start..).unwrap_or_default().join("\n");
+    read.warnings.sort_by_key(|w| w.line);
     read.articles.push(Article {
         id: id.to_string(),
         title,

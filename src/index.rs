@@ -242,11 +242,29 @@ fn skip_reason(why: &Skip) -> String {
     }
 }
 
+/// How bad a problem is: a warning was indexed anyway, an error was not indexed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// Receives each problem as soon as it is found.
+pub type ProblemSink = Box<dyn FnMut(Severity, &Problem)>;
+
 /// Settings of one build.
 pub struct BuildOptions {
     pub analysis: Analysis,
-    /// Called with each problem as soon as it is found.
-    pub on_problem: Box<dyn FnMut(&str, &Problem)>,
+    pub on_problem: ProblemSink,
     pub progress: ProgressBar,
 }
 
@@ -313,10 +331,10 @@ fn build_generation(
                 let read = corpus::read_file(corpus_dir, path, display);
                 report.bytes += read.bytes;
                 for problem in &read.warnings {
-                    (options.on_problem)("warning", problem);
+                    (options.on_problem)(Severity::Warning, problem);
                 }
                 for problem in &read.failures {
-                    (options.on_problem)("error", problem);
+                    (options.on_problem)(Severity::Error, problem);
                 }
                 if read.failures.is_empty() || !read.articles.is_empty() {
                     report.files_read += 1;
@@ -337,7 +355,7 @@ fn build_generation(
                     .push(display.clone());
             }
             Entry::Failed(problem) => {
-                (options.on_problem)("error", problem);
+                (options.on_problem)(Severity::Error, problem);
                 report.failures.push(problem.clone());
             }
         }

@@ -1,0 +1,92 @@
+//! Helpers for the end-to-end tests: run the built `zoek` binary and read its output.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn zoek(args: &[&str]) -> Run {
+    zoek_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[])
+}
+
+pub fn zoek_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_zoek"));
+    command.current_dir(dir).args(args).env_remove("NO_COLOR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("run zoek");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// The bundled corpus, indexed once per test binary.
+pub fn bundled_index() -> &'static Path {
+    static INDEX: OnceLock<PathBuf> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let index = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("bundled-index-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&index);
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let run = zoek(&[
+            "index",
+            corpus.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            run.code, 0,
+            "indexing the bundled corpus failed: {}",
+            run.stderr
+        );
+        index
+    })
+}
+
+/// `zoek search` on the bundled index.
+pub fn search(args: &[&str]) -> Run {
+    let index = bundled_index().to_str().unwrap().to_string();
+    let mut all = vec!["search", "--index", index.as_str()];
+    all.extend_from_slice(args);
+    zoek(&all)
+}
+
+/// The JSON hits of a search.
+pub fn json_hits(args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let run = search(&all);
+    assert!(run.code <= 1, "search failed: {}", run.stderr);
+    run.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+/// The highlighted parts of a JSON hit's passage.
+pub fn highlighted(hit: &serde_json::Value) -> Vec<String> {
+    let passage = hit["passage"].as_str().unwrap();
+    hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let start = r[0].as_u64().unwrap() as usize;
+            let end = r[1].as_u64().unwrap() as usize;
+            passage[start..end].to_string()
+        })
+        .collect()
+}
