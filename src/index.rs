@@ -1,11 +1,12 @@
 //! Indexing: the schema, building an index from a corpus, and opening it again.
 //!
-//! An index folder holds generations: every build writes a complete tantivy index into a
+//! An index folder holds generations: a full build writes a complete tantivy index into a
 //! fresh `gen-*` folder and then atomically replaces the `CURRENT` file that names the live
-//! one. A build that fails or is killed never touches the live generation, so searches keep
-//! answering from the previous index. A `LOCK` file keeps two builds apart.
+//! one. Later runs update the live generation in place with only the files that changed,
+//! through one tantivy commit (atomic too). Either way a build that fails or is killed leaves
+//! the last committed state, so searches keep answering. A `LOCK` file keeps two builds apart.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,10 +18,10 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis::{self, Analysis, DutchAnalyzer};
-use crate::corpus::{self, Article, Entry, Problem, Skip};
+use crate::corpus::{self, Article, Entry, Problem, WalkOptions};
 use crate::passage;
 
 /// Memory for tantivy's indexing buffers, shared by its threads.
@@ -40,6 +41,8 @@ pub struct Fields {
     /// A 64-bit hash of the article id as a fast field, to group passages by article
     /// without loading stored documents.
     pub article_key: Field,
+    /// The corpus file a passage came from (relative path), to remove a file's documents.
+    pub file: Field,
     pub date: Field,
     pub source: Field,
     pub url: Field,
@@ -61,6 +64,7 @@ pub fn schema() -> (Schema, Fields) {
         body: builder.add_text_field("body", text),
         article_id: builder.add_text_field("article_id", STRING | STORED),
         article_key: builder.add_u64_field("article_key", FAST),
+        file: builder.add_text_field("file", STRING),
         date: builder.add_text_field("date", STORED),
         source: builder.add_text_field("source", STORED),
         url: builder.add_text_field("url", STORED),
@@ -73,9 +77,7 @@ pub fn schema() -> (Schema, Fields) {
 
 /// FNV-1a: a stable 64-bit hash of an article id (std's hasher may change between releases).
 pub fn article_key(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    content_hash(id.as_bytes())
 }
 
 /// What a build records about itself next to the tantivy files.
@@ -83,8 +85,6 @@ pub fn article_key(id: &str) -> u64 {
 pub struct IndexMeta {
     pub format: u32,
     pub analysis: String,
-    pub articles: u64,
-    pub passages: u64,
     pub corpus: String,
 }
 
@@ -180,9 +180,18 @@ fn open_generation(generation: &Path) -> Result<ZoekIndex> {
 /// What a build did, for the summary.
 #[derive(Debug, Default)]
 pub struct BuildReport {
-    pub files_read: u64,
+    /// Whether the whole index was rebuilt (else only changed files were processed).
+    pub rebuilt: bool,
+    /// Why a full rebuild happened when an index existed.
+    pub rebuild_reason: Option<String>,
+    pub files_added: u64,
+    pub files_updated: u64,
+    pub files_removed: u64,
+    pub files_unchanged: u64,
+    /// Articles and passages indexed by this run.
     pub articles: u64,
     pub passages: u64,
+    /// Bytes of the files this run read.
     pub bytes: u64,
     /// Skipped entries by reason.
     pub skipped: BTreeMap<String, Vec<String>>,
@@ -201,15 +210,22 @@ impl BuildReport {
     /// The summary printed after a build, one line per fact.
     pub fn summary(&self) -> Vec<String> {
         let mb = self.bytes as f64 / 1e6;
-        let mut lines = vec![format!(
-            "indexed {} articles ({} passages) from {} files, {:.2} MB in {:.2} s ({:.1} MB/s)",
+        let mut lines = Vec::new();
+        if let Some(reason) = &self.rebuild_reason {
+            lines.push(format!("rebuilt the whole index: {reason}"));
+        }
+        lines.push(format!(
+            "indexed {} articles ({} passages), {:.2} MB in {:.2} s ({:.1} MB/s)",
             self.articles,
             self.passages,
-            self.files_read,
             mb,
             self.seconds,
             mb / self.seconds.max(1e-9)
-        )];
+        ));
+        lines.push(format!(
+            "files: {} added, {} updated, {} removed, {} unchanged",
+            self.files_added, self.files_updated, self.files_removed, self.files_unchanged
+        ));
         if !self.skipped.is_empty() {
             let reasons: Vec<String> = self
                 .skipped
@@ -235,13 +251,6 @@ impl BuildReport {
     }
 }
 
-fn skip_reason(why: &Skip) -> String {
-    match why {
-        Skip::NotArticle(ext) => format!("not an article format ({ext})"),
-        Skip::Hidden => "hidden".to_string(),
-    }
-}
-
 /// How bad a problem is: a warning was indexed anyway, an error was not indexed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -264,14 +273,41 @@ pub type ProblemSink = Box<dyn FnMut(Severity, &Problem)>;
 /// Settings of one build.
 pub struct BuildOptions {
     pub analysis: Analysis,
+    /// Rebuild everything even when an index exists.
+    pub rebuild: bool,
+    /// What to leave out of the corpus.
+    pub walk: WalkOptions,
     pub on_problem: ProblemSink,
     pub progress: ProgressBar,
 }
 
-/// Builds a fresh index of `corpus` and makes it the live generation in `dir`.
+/// What the index knows about one corpus file, to tell whether it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct FileState {
+    size: u64,
+    mtime_ns: u64,
+    hash: u64,
+}
+
+/// Every indexed file by its corpus-relative path. Saved next to the tantivy files and
+/// named in the commit's payload, so it always describes exactly the committed documents.
+type Manifest = BTreeMap<String, FileState>;
+
+fn load_manifest(generation: &Path, index: &Index) -> Result<Manifest> {
+    let name = index
+        .load_metas()?
+        .payload
+        .ok_or_else(|| anyhow::anyhow!("the index records no file list"))?;
+    let bytes = fs::read(generation.join(&name))
+        .with_context(|| format!("cannot read the index's file list {name}"))?;
+    Ok(serde_json::from_slice(&bytes)?)
+}
+
+/// Indexes `corpus` into the index folder `dir`: only what changed since the last run, or
+/// everything in a fresh generation when there is no usable index or `rebuild` is set.
 pub fn build(corpus_dir: &Path, dir: &Path, mut options: BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
-    let entries = corpus::walk(corpus_dir)?;
+    let entries = corpus::walk(corpus_dir, &options.walk)?;
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
     let lock = fs::File::create(dir.join(LOCK_FILE))
@@ -282,44 +318,130 @@ pub fn build(corpus_dir: &Path, dir: &Path, mut options: BuildOptions) -> Result
             display_dir(dir)
         );
     }
+    let corpus_name = corpus_dir.display().to_string();
+    let existing = match read_current(dir) {
+        Ok(generation) if !options.rebuild => Some(generation),
+        _ => None,
+    };
+    let reusable = existing.map(|generation| {
+        let reason = match open_generation(&generation) {
+            Ok(open) if open.meta.analysis != options.analysis.name() => Err(format!(
+                "the analysis changed from {} to {}",
+                open.meta.analysis,
+                options.analysis.name()
+            )),
+            Ok(open) if open.meta.corpus != corpus_name => Err(format!(
+                "the corpus folder changed from {} to {corpus_name}",
+                open.meta.corpus
+            )),
+            Ok(open) => match load_manifest(&generation, &open.index) {
+                Ok(manifest) => Ok((open, manifest)),
+                Err(err) => Err(format!("{err:#}")),
+            },
+            Err(err) => Err(format!("{err:#}")),
+        };
+        (generation, reason)
+    });
+    let mut report = match reusable {
+        Some((generation, Ok((open, manifest)))) => {
+            let mut writer = open_writer(&open.index)?;
+            let report = index_entries(&entries, &mut writer, &generation, manifest, &mut options)?;
+            writer.wait_merging_threads()?;
+            if let Some(live) = generation.file_name() {
+                remove_stale(dir, &live.to_string_lossy());
+            }
+            report
+        }
+        other => {
+            let rebuild_reason = match other {
+                Some((_, Err(reason))) => Some(reason),
+                _ => None,
+            };
+            let mut report = build_generation(corpus_dir, &entries, dir, &mut options)?;
+            report.rebuild_reason = rebuild_reason;
+            report
+        }
+    };
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+fn open_writer(index: &Index) -> Result<IndexWriter> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4);
+    Ok(index.writer_with_num_threads(threads, WRITER_HEAP_BYTES)?)
+}
+
+/// Builds a complete new generation and makes it the live one.
+fn build_generation(
+    corpus_dir: &Path,
+    entries: &[Entry],
+    dir: &Path,
+    options: &mut BuildOptions,
+) -> Result<BuildReport> {
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     let building = dir.join(format!("building-{stamp}"));
-    let result = build_generation(corpus_dir, &entries, &building, &mut options);
-    let mut report = match result {
-        Ok(report) => report,
+    let generation = format!("gen-{stamp}");
+    let result = (|| {
+        fs::create_dir_all(&building)?;
+        let (schema, _) = schema();
+        let index = Index::builder().schema(schema).create_in_dir(&building)?;
+        analysis::register(&index, &DutchAnalyzer::new(options.analysis));
+        let meta = IndexMeta {
+            format: FORMAT_VERSION,
+            analysis: options.analysis.name().to_string(),
+            corpus: corpus_dir.display().to_string(),
+        };
+        write_synced(
+            &building.join(META_FILE),
+            serde_json::to_string_pretty(&meta)?.as_bytes(),
+        )?;
+        let mut writer = open_writer(&index)?;
+        let mut report = index_entries(entries, &mut writer, &building, Manifest::new(), options)?;
+        writer.wait_merging_threads()?;
+        report.rebuilt = true;
+        fs::rename(&building, dir.join(&generation))?;
+        Ok(report)
+    })();
+    match result {
+        Ok(report) => {
+            publish(dir, &generation)?;
+            remove_stale(dir, &generation);
+            Ok(report)
+        }
         Err(err) => {
             let _ = fs::remove_dir_all(&building);
-            return Err(err);
+            Err(err)
         }
-    };
-    let generation = format!("gen-{stamp}");
-    fs::rename(&building, dir.join(&generation))?;
-    publish(dir, &generation)?;
-    remove_stale(dir, &generation);
-    report.seconds = started.elapsed().as_secs_f64();
-    Ok(report)
+    }
 }
 
-fn build_generation(
-    corpus_dir: &Path,
+fn modified_ns(metadata: &fs::Metadata) -> u64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// Indexes the files of `entries` that differ from `old`, removes the documents of files
+/// that changed or disappeared, and commits together with the new file list.
+fn index_entries(
     entries: &[Entry],
-    building: &Path,
+    writer: &mut IndexWriter,
+    generation: &Path,
+    old: Manifest,
     options: &mut BuildOptions,
 ) -> Result<BuildReport> {
-    fs::create_dir_all(building)?;
-    let (schema, fields) = schema();
-    let index = Index::builder().schema(schema).create_in_dir(building)?;
-    let analyzer = DutchAnalyzer::new(options.analysis);
-    analysis::register(&index, &analyzer);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(4);
-    let mut writer: IndexWriter = index.writer_with_num_threads(threads, WRITER_HEAP_BYTES)?;
+    let (_, fields) = schema();
     let mut report = BuildReport::default();
+    let mut manifest = Manifest::new();
+    let mut changed = false;
     let files = entries
         .iter()
         .filter(|e| matches!(e, Entry::Article { .. }))
@@ -327,30 +449,74 @@ fn build_generation(
     options.progress.set_length(files as u64);
     for entry in entries {
         match entry {
-            Entry::Article { path, display } => {
-                let read = corpus::read_file(corpus_dir, path, display);
-                report.bytes += read.bytes;
+            Entry::Article { path, display, id } => {
+                options.progress.inc(1);
+                let before = old.get(id);
+                let metadata = fs::metadata(path).ok();
+                let (size, mtime_ns) = metadata
+                    .as_ref()
+                    .map_or((0, 0), |m| (m.len(), modified_ns(m)));
+                if let Some(state) = before {
+                    if state.size == size && state.mtime_ns == mtime_ns {
+                        manifest.insert(id.clone(), *state);
+                        report.files_unchanged += 1;
+                        continue;
+                    }
+                }
+                let bytes = match corpus::read_bytes(path, display) {
+                    Ok(bytes) => bytes,
+                    Err(problem) => {
+                        (options.on_problem)(Severity::Error, &problem);
+                        report.failures.push(problem);
+                        if before.is_some() {
+                            writer.delete_term(Term::from_field_text(fields.file, id));
+                            changed = true;
+                        }
+                        continue;
+                    }
+                };
+                let hash = content_hash(&bytes);
+                let state = FileState {
+                    size,
+                    mtime_ns,
+                    hash,
+                };
+                if before.is_some_and(|b| b.hash == hash) {
+                    // Touched but not changed: nothing to re-index.
+                    manifest.insert(id.clone(), state);
+                    report.files_unchanged += 1;
+                    changed = true;
+                    continue;
+                }
+                if before.is_some() {
+                    writer.delete_term(Term::from_field_text(fields.file, id));
+                    report.files_updated += 1;
+                } else {
+                    report.files_added += 1;
+                }
+                changed = true;
+                report.bytes += bytes.len() as u64;
+                let read = corpus::parse_file(id, path, display, bytes);
                 for problem in &read.warnings {
                     (options.on_problem)(Severity::Warning, problem);
                 }
                 for problem in &read.failures {
                     (options.on_problem)(Severity::Error, problem);
                 }
-                if read.failures.is_empty() || !read.articles.is_empty() {
-                    report.files_read += 1;
-                }
                 for article in &read.articles {
-                    report.passages += add_article(&writer, &fields, article)?;
+                    report.passages += add_article(writer, &fields, id, article)?;
                     report.articles += 1;
+                }
+                if read.failures.is_empty() || !read.articles.is_empty() {
+                    manifest.insert(id.clone(), state);
                 }
                 report.warnings.extend(read.warnings);
                 report.failures.extend(read.failures);
-                options.progress.inc(1);
             }
             Entry::Skipped { display, why } => {
                 report
                     .skipped
-                    .entry(skip_reason(why))
+                    .entry(why.to_string())
                     .or_default()
                     .push(display.clone());
             }
@@ -360,25 +526,61 @@ fn build_generation(
             }
         }
     }
+    let walked: HashSet<&str> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Article { id, .. } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    for id in old.keys().filter(|id| !walked.contains(id.as_str())) {
+        report.files_removed += 1;
+        writer.delete_term(Term::from_field_text(fields.file, id));
+        changed = true;
+    }
     options.progress.finish_and_clear();
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    let meta = IndexMeta {
-        format: FORMAT_VERSION,
-        analysis: options.analysis.name().to_string(),
-        articles: report.articles,
-        passages: report.passages,
-        corpus: corpus_dir.display().to_string(),
-    };
-    write_synced(
-        &building.join(META_FILE),
-        serde_json::to_string_pretty(&meta)?.as_bytes(),
-    )?;
+    if changed || old.is_empty() {
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let name = format!("files-{stamp}.json");
+        write_synced(&generation.join(&name), &serde_json::to_vec(&manifest)?)?;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&name);
+        commit.commit()?;
+        remove_old_manifests(generation, &name);
+    }
     Ok(report)
 }
 
-/// Adds the passages of one article; returns how many.
-fn add_article(writer: &IndexWriter, fields: &Fields, article: &Article) -> Result<u64> {
+/// FNV-1a over the file's bytes: enough to tell a touched file from a changed one.
+fn content_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Removes file lists of earlier commits.
+fn remove_old_manifests(generation: &Path, live: &str) {
+    let Ok(entries) = fs::read_dir(generation) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("files-") && name.ends_with(".json") && name != live {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Adds the passages of one article from corpus file `file`; returns how many.
+fn add_article(
+    writer: &IndexWriter,
+    fields: &Fields,
+    file: &str,
+    article: &Article,
+) -> Result<u64> {
     let mut passages = passage::split(&article.body);
     if passages.is_empty() {
         // Keep the article findable by its title even without a body.
@@ -400,6 +602,7 @@ fn add_article(writer: &IndexWriter, fields: &Fields, article: &Article) -> Resu
         doc.add_text(fields.body, &p.text);
         doc.add_text(fields.article_id, &article.id);
         doc.add_u64(fields.article_key, key);
+        doc.add_text(fields.file, file);
         if !date.is_empty() {
             doc.add_text(fields.date, &date);
         }

@@ -3,11 +3,13 @@
 //! The crate is a pipeline, one module per stage:
 //! [`corpus`] (reading articles) → [`passage`] (cutting them into passages) →
 //! [`analysis`] (Dutch analysis) → [`index`] (tantivy index) → [`query`] (query syntax) →
-//! [`search`] (ranking, passages, highlights) → [`output`] (human and JSON output).
+//! [`search`] (ranking, passages, highlights) → [`output`] (human, JSON and TREC output).
+//! [`eval`] scores runs against relevance judgements for `zoek eval`.
 //! `main.rs` wires the stages to the command line.
 
 pub mod analysis;
 pub mod corpus;
+pub mod eval;
 pub mod index;
 pub mod output;
 pub mod passage;

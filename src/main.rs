@@ -1,19 +1,21 @@
 //! The `zoek` command line: parses arguments, runs a pipeline stage, maps the outcome to an
 //! exit status (0 found, 1 nothing found, 2 error) as grep does.
 
-use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use zoek::analysis::Analysis;
-use zoek::index::{self, BuildOptions};
+use zoek::analysis::{Analysis, DutchAnalyzer};
+use zoek::corpus::WalkOptions;
+use zoek::eval::{self, Bound, QueryLine, Run};
+use zoek::index::{self, BuildOptions, ZoekIndex};
 use zoek::output;
 use zoek::query;
-use zoek::search::{self, SearchOptions};
+use zoek::search::{self, Hit, SearchOptions};
 
 #[derive(Parser)]
 #[command(
@@ -28,39 +30,117 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Index a folder of articles (.md, .txt, .jsonl)
-    Index {
-        /// Folder of articles
-        #[arg(default_value = "corpus")]
-        corpus: PathBuf,
-        /// Folder of the index
-        #[arg(long, default_value = "index")]
-        index: PathBuf,
-        /// How much Dutch analysis to apply (plain: no stemming)
-        #[arg(long, default_value = "stemmed", value_parser = parse_analysis)]
-        analysis: Analysis,
-    },
+    /// Index a folder of articles (.md, .txt, .html, .json, .jsonl, .json.gz, .jsonl.gz)
+    Index(IndexArgs),
     /// Search the index and print the best passages
-    Search {
-        /// The query: words (all required), OR, -word, NOT word, "a phrase", title:word
-        #[arg(required = true)]
-        query: Vec<String>,
-        /// Folder of the index
-        #[arg(long, default_value = "index")]
-        index: PathBuf,
-        /// How many passages to print
-        #[arg(short = 'n', long, default_value_t = 10)]
-        limit: usize,
-        /// One JSON object per hit per line
-        #[arg(long)]
-        json: bool,
-        /// Only the best passage of each article
-        #[arg(long)]
-        per_article: bool,
-        /// When to colour the output
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
-    },
+    Search(SearchArgs),
+    /// Score queries against relevance judgements (TREC qrels); a gate for CI
+    Eval(EvalArgs),
+    /// Show the tokens the Dutch analyzer makes of a text
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// The text to analyze
+    #[arg(required_unless_present = "terms", conflicts_with = "terms")]
+    text: Vec<String>,
+    /// Read one word per line on stdin; print the normalized form zoek indexes for each
+    #[arg(long)]
+    terms: bool,
+    /// Which analysis variant
+    #[arg(long, default_value = "full", value_parser = parse_analysis)]
+    analysis: Analysis,
+    /// One JSON object per token
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct IndexArgs {
+    /// Folder of articles
+    #[arg(default_value = "corpus")]
+    corpus: PathBuf,
+    #[command(flatten)]
+    index: IndexArg,
+    /// How much Dutch analysis to apply: plain, stemmed, stemmed+corrections, full
+    #[arg(long, default_value = "full", value_parser = parse_analysis)]
+    analysis: Analysis,
+    /// Rebuild the whole index instead of processing only changed files
+    #[arg(long)]
+    rebuild: bool,
+    /// Leave out files matching a gitignore-style pattern (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Write one JSON line per skipped, failed or warned-about item to FILE
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Exit 2 after the run if any file or record failed
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args)]
+struct IndexArg {
+    /// Folder of the index
+    #[arg(long = "index", default_value = "index")]
+    dir: PathBuf,
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// The query: words (all required), OR, -word, NOT word, "a phrase", title:word
+    #[arg(required_unless_present = "queries", conflicts_with = "queries")]
+    query: Vec<String>,
+    /// Run every query in FILE ('-' = stdin): lines 'query' or 'qid<TAB>query'
+    #[arg(long, value_name = "FILE")]
+    queries: Option<PathBuf>,
+    #[command(flatten)]
+    index: IndexArg,
+    /// How many passages to print (articles with --per-article or --format trec)
+    #[arg(short = 'n', long, default_value_t = 10)]
+    limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Short for --format json
+    #[arg(long, conflicts_with = "format")]
+    json: bool,
+    /// Only the best passage of each article
+    #[arg(long)]
+    per_article: bool,
+    /// When to colour the output
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Queries: lines 'query' or 'qid<TAB>query' ('-' = stdin)
+    #[arg(long, value_name = "FILE")]
+    queries: PathBuf,
+    /// TREC qrels: lines 'qid 0 docid grade'
+    #[arg(long, value_name = "FILE")]
+    qrels: PathBuf,
+    #[command(flatten)]
+    index: IndexArg,
+    /// How many articles to rank per query
+    #[arg(long, default_value_t = 100)]
+    depth: usize,
+    /// Print the scores as JSON
+    #[arg(long)]
+    json: bool,
+    /// Fail (exit 1) when a mean is below VALUE, e.g. --min ndcg@10=0.6 (repeatable)
+    #[arg(long = "min", value_name = "METRIC=VALUE")]
+    bounds: Vec<Bound>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    /// 'qid Q0 article_id rank score zoek', one article per line
+    Trec,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -76,7 +156,13 @@ fn parse_analysis(s: &str) -> Result<Analysis, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let outcome = match cli.command {
+        Command::Index(args) => run_index(args),
+        Command::Search(args) => run_search(args),
+        Command::Eval(args) => run_eval(args),
+        Command::Analyze(args) => run_analyze(args),
+    };
+    match outcome {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
@@ -91,30 +177,6 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
-        Command::Index {
-            corpus,
-            index,
-            analysis,
-        } => run_index(corpus, index, analysis),
-        Command::Search {
-            query,
-            index,
-            limit,
-            json,
-            per_article,
-            color,
-        } => run_search(
-            &query.join(" "),
-            index,
-            SearchOptions { limit, per_article },
-            json,
-            color,
-        ),
-    }
-}
-
 fn progress_bar() -> ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -127,59 +189,192 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
-fn run_index(corpus: PathBuf, index_dir: PathBuf, analysis: Analysis) -> Result<ExitCode> {
+fn run_index(args: IndexArgs) -> Result<ExitCode> {
     let progress = progress_bar();
     let printer = progress.clone();
-    let report = index::build(
-        &corpus,
-        &index_dir,
-        BuildOptions {
-            analysis,
-            on_problem: Box::new(move |kind, problem| {
-                printer.suspend(|| eprintln!("zoek: {kind}: {problem}"));
-            }),
-            progress,
+    let options = BuildOptions {
+        analysis: args.analysis,
+        rebuild: args.rebuild,
+        walk: WalkOptions {
+            exclude: args.exclude,
         },
-    )?;
+        on_problem: Box::new(move |severity, problem| {
+            printer.suspend(|| eprintln!("zoek: {severity}: {problem}"));
+        }),
+        progress,
+    };
+    let report = index::build(&args.corpus, &args.index.dir, options)?;
     for line in report.summary() {
         eprintln!("zoek: {line}");
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn run_search(
-    query_text: &str,
-    index_dir: PathBuf,
-    options: SearchOptions,
-    json: bool,
-    color: Color,
-) -> Result<ExitCode> {
-    let index = index::open(&index_dir)?;
-    let compiled = query::compile(query_text, &index.analyzer, &index.fields)
-        .map_err(|e| anyhow::anyhow!("invalid query: {e}"))?;
-    let hits = search::search(&index, &compiled, options)?;
-    let stdout = io::stdout().lock();
-    if json {
-        let mut out = io::BufWriter::new(stdout);
-        output::print_json(&mut out, &hits)?;
-        out.flush()?;
-    } else {
-        let choice = match color {
-            Color::Auto => anstream::AutoStream::choice(&io::stdout()),
-            Color::Always => anstream::ColorChoice::Always,
-            Color::Never => anstream::ColorChoice::Never,
-        };
-        // Styled into a buffer, then written once through the stream that keeps or strips
-        // the styles.
-        let mut styled = Vec::new();
-        output::print_human(&mut styled, &hits)?;
-        let mut out = anstream::AutoStream::new(stdout, choice);
-        out.write_all(&styled)?;
-        out.flush()?;
+    if let Some(path) = &args.report {
+        let mut file = io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write the report {}", path.display()))?,
+        );
+        output::write_build_report(&mut file, &report)?;
+        file.flush()?;
     }
-    Ok(if hits.is_empty() {
-        ExitCode::from(1)
+    Ok(if args.strict && !report.failures.is_empty() {
+        eprintln!(
+            "zoek: --strict: {} files or records failed",
+            report.failures.len()
+        );
+        ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Reads a queries file, or stdin for `-`.
+fn read_queries(path: &Path) -> Result<Vec<QueryLine>> {
+    let text = if path == Path::new("-") {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read queries from stdin")?;
+        text
+    } else {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read queries file {}", path.display()))?
+    };
+    Ok(eval::parse_queries(&text))
+}
+
+/// Runs one query; a query the parser rejects is an error that names it.
+fn run_query(index: &ZoekIndex, line: &QueryLine, options: SearchOptions) -> Result<Vec<Hit>> {
+    let compiled = query::compile(&line.query, &index.analyzer, &index.fields)
+        .map_err(|e| anyhow::anyhow!("invalid query: {e}"))?;
+    let mut hits = search::search(index, &compiled, options)?;
+    for hit in &mut hits {
+        hit.qid = Some(line.qid.clone());
+    }
+    Ok(hits)
+}
+
+fn run_search(args: SearchArgs) -> Result<ExitCode> {
+    let format = if args.json { Format::Json } else { args.format };
+    let batch = args.queries.is_some();
+    let lines = match &args.queries {
+        Some(path) => read_queries(path)?,
+        None => vec![QueryLine {
+            qid: "1".to_string(),
+            query: args.query.join(" "),
+        }],
+    };
+    let index = index::open(&args.index.dir)?;
+    let options = SearchOptions {
+        limit: args.limit,
+        per_article: args.per_article || format == Format::Trec,
+    };
+    let color = match args.color {
+        Color::Auto => anstream::AutoStream::choice(&io::stdout()),
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+    };
+    let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
+    let mut failed = false;
+    let mut found = false;
+    for line in &lines {
+        let mut hits = match run_query(&index, line, options) {
+            Ok(hits) => hits,
+            Err(err) if batch => {
+                eprintln!("zoek: query {}: {err:#}", line.qid);
+                failed = true;
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        if !batch {
+            hits.iter_mut().for_each(|h| h.qid = None);
+        }
+        found |= !hits.is_empty();
+        // Written per query, so a long batch streams.
+        let mut buffer = Vec::new();
+        match format {
+            Format::Human => {
+                if batch {
+                    output::print_query_header(&mut buffer, &line.qid, &line.query)?;
+                }
+                output::print_human(&mut buffer, &hits)?;
+            }
+            Format::Json => output::print_json(&mut buffer, &hits)?,
+            Format::Trec => output::print_trec(&mut buffer, &line.qid, &hits)?,
+        }
+        out.write_all(&buffer)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::from(match (failed, found) {
+        (true, _) => 2,
+        (false, true) => 0,
+        (false, false) => 1,
+    }))
+}
+
+fn run_eval(args: EvalArgs) -> Result<ExitCode> {
+    let lines = read_queries(&args.queries)?;
+    let qrels_text = std::fs::read_to_string(&args.qrels)
+        .with_context(|| format!("cannot read qrels file {}", args.qrels.display()))?;
+    let qrels = eval::parse_qrels(&qrels_text, &args.qrels.display().to_string())?;
+    let index = index::open(&args.index.dir)?;
+    let options = SearchOptions {
+        limit: args.depth,
+        per_article: true,
+    };
+    let mut run = Run::new();
+    let mut failed = false;
+    for line in &lines {
+        match run_query(&index, line, options) {
+            Ok(hits) => {
+                run.insert(
+                    line.qid.clone(),
+                    hits.into_iter().map(|h| (h.article_id, h.score)).collect(),
+                );
+            }
+            Err(err) => {
+                eprintln!("zoek: query {}: {err:#}", line.qid);
+                failed = true;
+            }
+        }
+    }
+    let ids: Vec<String> = lines.iter().map(|l| l.qid.clone()).collect();
+    let report = eval::evaluate(&qrels, &run, &ids);
+    for warning in &report.warnings {
+        eprintln!("zoek: warning: {warning}");
+    }
+    let mut stdout = io::stdout().lock();
+    if args.json {
+        writeln!(stdout, "{}", eval::render_json(&report))?;
+    } else {
+        write!(stdout, "{}", eval::render_table(&report))?;
+    }
+    stdout.flush()?;
+    if failed {
+        return Ok(ExitCode::from(2));
+    }
+    let below = eval::failed_bounds(&report, &args.bounds);
+    for message in &below {
+        eprintln!("zoek: gate failed: {message}");
+    }
+    Ok(if below.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_analyze(args: AnalyzeArgs) -> Result<ExitCode> {
+    let analyzer = DutchAnalyzer::new(args.analysis);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.terms {
+        for line in io::stdin().lock().lines() {
+            let line = line.context("cannot read words from stdin")?;
+            writeln!(out, "{}", analyzer.terms_of_line(&line))?;
+        }
+    } else {
+        let text = args.text.join(" ");
+        output::print_tokens(&mut out, &text, &analyzer.tokens(&text), args.json)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,8 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::analysis::AnalyzedToken;
+use crate::index::BuildReport;
 use crate::search::Hit;
 
 /// Longest passage shown in full; longer ones are trimmed around the matches.
@@ -127,6 +129,91 @@ pub fn print_human(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
     Ok(())
 }
 
+/// Names the query whose hits follow, in batch mode.
+pub fn print_query_header(out: &mut impl Write, qid: &str, query: &str) -> io::Result<()> {
+    writeln!(out, "{TITLE}query {qid}:{TITLE:#} {query}")
+}
+
+/// Prints TREC run lines (`qid Q0 article_id rank score zoek`), one per hit.
+pub fn print_trec(out: &mut impl Write, qid: &str, hits: &[Hit]) -> io::Result<()> {
+    for hit in hits {
+        writeln!(
+            out,
+            "{}",
+            crate::eval::trec_line(qid, &hit.article_id, hit.rank, hit.score)
+        )?;
+    }
+    Ok(())
+}
+
+/// Prints the analyzer's tokens of `text`: a table, or one JSON object per token.
+pub fn print_tokens(
+    out: &mut impl Write,
+    text: &str,
+    tokens: &[AnalyzedToken],
+    json: bool,
+) -> io::Result<()> {
+    if !json {
+        writeln!(
+            out,
+            "{:>4}  {:>9}  {:<13}  {:<24}  text",
+            "pos", "bytes", "kind", "term"
+        )?;
+    }
+    for t in tokens {
+        let original = &text[t.start..t.end];
+        if json {
+            let value = serde_json::json!({
+                "term": t.term,
+                "text": original,
+                "position": t.position,
+                "start": t.start,
+                "end": t.end,
+                "kind": t.kind.name(),
+                "stopword": t.stopword,
+            });
+            writeln!(out, "{value}")?;
+        } else {
+            let stop = if t.stopword { "  (stopword)" } else { "" };
+            writeln!(
+                out,
+                "{:>4}  {:>9}  {:<13}  {:<24}  {original}{stop}",
+                t.position,
+                format!("{}..{}", t.start, t.end),
+                t.kind.name(),
+                t.term
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the items of a build that were not simply indexed, one JSON object per line:
+/// `{"status": "skipped"|"failed"|"warning", "path", "line", "reason"}`.
+pub fn write_build_report(out: &mut impl Write, report: &BuildReport) -> io::Result<()> {
+    let mut line = |status: &str, path: &str, number: Option<usize>, reason: &str| {
+        let value = serde_json::json!({
+            "status": status,
+            "path": path,
+            "line": number,
+            "reason": reason,
+        });
+        writeln!(out, "{value}")
+    };
+    for (reason, paths) in &report.skipped {
+        for path in paths {
+            line("skipped", path, None, reason)?;
+        }
+    }
+    for problem in &report.failures {
+        line("failed", &problem.path, problem.line, &problem.message)?;
+    }
+    for problem in &report.warnings {
+        line("warning", &problem.path, problem.line, &problem.message)?;
+    }
+    Ok(())
+}
+
 /// Prints one JSON object per hit per line.
 pub fn print_json(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
     for hit in hits {
@@ -162,6 +249,7 @@ mod tests {
     #[test]
     fn plain_output_has_no_escape_codes_when_styles_are_stripped() {
         let hit = Hit {
+            qid: None,
             rank: 1,
             score: 1.5,
             article_id: "a".into(),

@@ -6,6 +6,8 @@
 
 /// Paragraphs longer than this many words are cut at sentence ends.
 pub const MAX_PASSAGE_WORDS: usize = 100;
+/// No passage is longer than this, whatever its words.
+pub const MAX_PASSAGE_BYTES: usize = 4096;
 
 /// One passage of a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,10 +27,11 @@ struct Span {
 /// Splits `body` into passages, in order.
 pub fn split(body: &str) -> Vec<Passage> {
     let mut passages = Vec::new();
+    let mut lines = LineCounter::default();
     for paragraph in paragraphs(body) {
         let text = &body[paragraph.start..paragraph.end];
-        if word_count(text) <= MAX_PASSAGE_WORDS {
-            passages.push(make(body, &paragraph));
+        if word_count(text) <= MAX_PASSAGE_WORDS && text.len() <= MAX_PASSAGE_BYTES {
+            passages.push(make(body, &paragraph, &mut lines));
             continue;
         }
         for chunk in chunks(text) {
@@ -36,19 +39,37 @@ pub fn split(body: &str) -> Vec<Passage> {
                 start: paragraph.start + chunk.start,
                 end: paragraph.start + chunk.end,
             };
-            passages.push(make(body, &span));
+            passages.push(make(body, &span, &mut lines));
         }
     }
     passages
 }
 
-fn make(body: &str, span: &Span) -> Passage {
+/// Counts lines up to increasing offsets without rescanning the body.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, body: &str, offset: usize) -> usize {
+        self.line += body.as_bytes()[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line
+    }
+}
+
+fn make(body: &str, span: &Span, lines: &mut LineCounter) -> Passage {
     Passage {
         text: body[span.start..span.end]
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" "),
-        line: body[..span.start].bytes().filter(|&b| b == b'\n').count(),
+        line: lines.line_at(body, span.start),
     }
 }
 
@@ -132,13 +153,18 @@ fn chunks(text: &str) -> Vec<Span> {
         for piece in cut_words(text, sentence) {
             let words = word_count(&text[piece.start..piece.end]);
             current = match current.take() {
-                Some((span, n)) if n + words <= MAX_PASSAGE_WORDS => Some((
-                    Span {
-                        start: span.start,
-                        end: piece.end,
-                    },
-                    n + words,
-                )),
+                Some((span, n))
+                    if n + words <= MAX_PASSAGE_WORDS
+                        && piece.end - span.start <= MAX_PASSAGE_BYTES =>
+                {
+                    Some((
+                        Span {
+                            start: span.start,
+                            end: piece.end,
+                        },
+                        n + words,
+                    ))
+                }
                 Some((span, _)) => {
                     out.push(span);
                     Some((piece, words))
@@ -153,35 +179,44 @@ fn chunks(text: &str) -> Vec<Span> {
     out
 }
 
-/// Cuts a span into pieces of at most [`MAX_PASSAGE_WORDS`] words.
+/// Cuts a span into pieces of at most [`MAX_PASSAGE_WORDS`] words and
+/// [`MAX_PASSAGE_BYTES`] bytes; a single longer "word" (a URL, base64, a minified blob) is
+/// cut at character boundaries.
 fn cut_words(text: &str, span: Span) -> Vec<Span> {
     let mut pieces = Vec::new();
-    let mut start = span.start;
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, c) in text[span.start..span.end].char_indices() {
-        let at = span.start + i;
-        if c.is_whitespace() {
-            in_word = false;
-            continue;
-        }
-        if !in_word {
-            if words == MAX_PASSAGE_WORDS {
-                pieces.push(Span {
-                    start,
-                    end: text[..at].trim_end().len(),
-                });
-                start = at;
-                words = 0;
+    let mut current: Option<(usize, usize, usize)> = None; // start, end, words
+    let mut at = span.start;
+    for word in text[span.start..span.end].split_whitespace() {
+        let start = at + text[at..].find(word).unwrap_or(0);
+        let end = start + word.len();
+        at = end;
+        if let Some((piece_start, piece_end, words)) = current {
+            if words < MAX_PASSAGE_WORDS && end - piece_start <= MAX_PASSAGE_BYTES {
+                current = Some((piece_start, end, words + 1));
+                continue;
             }
-            words += 1;
-            in_word = true;
+            pieces.push(Span {
+                start: piece_start,
+                end: piece_end,
+            });
         }
+        let mut word_start = start;
+        while end - word_start > MAX_PASSAGE_BYTES {
+            let mut cut = word_start + MAX_PASSAGE_BYTES;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            pieces.push(Span {
+                start: word_start,
+                end: cut,
+            });
+            word_start = cut;
+        }
+        current = Some((word_start, end, 1));
     }
-    pieces.push(Span {
-        start,
-        end: span.end,
-    });
+    if let Some((start, end, _)) = current {
+        pieces.push(Span { start, end });
+    }
     pieces
 }
 
@@ -254,6 +289,16 @@ mod tests {
             .map(|s| &text[s.start..s.end])
             .collect();
         assert_eq!(spans, ["\"Dit is waar.\"", "Zei hij.", "Klaar"]);
+    }
+
+    #[test]
+    fn a_huge_word_is_cut_into_bounded_passages() {
+        let body = format!("begin {} einde", "é".repeat(5000));
+        let passages = split(&body);
+        assert!(passages.iter().all(|p| p.text.len() <= MAX_PASSAGE_BYTES));
+        assert_eq!(passages.len(), 4, "begin, 2 full cuts, the rest with einde");
+        let joined: String = passages.iter().map(|p| p.text.replace(' ', "")).collect();
+        assert_eq!(joined, body.replace(' ', ""), "nothing lost");
     }
 
     #[test]

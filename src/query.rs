@@ -11,11 +11,17 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::analysis::{AnalyzedToken, DutchAnalyzer, TokenKind};
+use crate::analysis::{AnalyzedToken, DutchAnalyzer, TokenKind, PART_MARK};
 use crate::index::Fields;
 
 /// How much more a match in the title weighs than one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
+/// Weight of a word found as part of a compound (`fraude` in `verkiezingsfraude`) relative
+/// to the word itself.
+pub const PART_BOOST: f32 = 0.5;
+/// Weight of a compound's parts found apart (`fraude` near `verkiezingen` for the query
+/// `verkiezingsfraude`) relative to the compound itself.
+pub const SPLIT_BOOST: f32 = 0.3;
 
 /// A syntax error, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -419,6 +425,10 @@ impl Compiler<'_> {
                 self.matchers.push(Matcher::Term(joined.to_string()));
             }
         }
+        let compound =
+            (!phrase && sequence.len() == 1 && self.analyzer.splits_compounds()).then(|| {
+                self.compound_terms(&tokens, &sequence[0].1, positive && scope != Scope::Title)
+            });
         let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost) in self.fields_of(scope) {
             let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
@@ -426,10 +436,59 @@ impl Compiler<'_> {
             if let Some(joined) = joined {
                 alternatives.push((Occur::Should, term_query(field, joined)));
             }
+            if let Some((inside, parts)) = &compound {
+                alternatives.push((
+                    Occur::Should,
+                    boosted(term_query(field, inside), PART_BOOST),
+                ));
+                if !parts.is_empty() {
+                    let all_parts = parts
+                        .iter()
+                        .map(|(plain, part)| {
+                            let either = vec![
+                                (Occur::Should, term_query(field, plain)),
+                                (Occur::Should, term_query(field, part)),
+                            ];
+                            (Occur::Must, combine(either).expect("two alternatives"))
+                        })
+                        .collect();
+                    let all_parts = combine(all_parts).expect("parts present");
+                    alternatives.push((Occur::Should, boosted(all_parts, SPLIT_BOOST)));
+                }
+            }
             let query = combine(alternatives).expect("one alternative at least");
             per_field.push((Occur::Should, boosted(query, boost)));
         }
         combine(per_field)
+    }
+
+    /// For a single word under compound analysis: its term as a compound part (`+fraude`),
+    /// and, when the word is itself a compound, each part as a word and as a part term.
+    fn compound_terms(
+        &mut self,
+        tokens: &[AnalyzedToken],
+        term: &str,
+        highlight: bool,
+    ) -> (String, Vec<(String, String)>) {
+        let inside = format!("{PART_MARK}{term}");
+        let parts: Vec<(String, String)> = tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::CompoundPart)
+            .map(|t| {
+                (
+                    t.term.trim_start_matches(PART_MARK).to_string(),
+                    t.term.clone(),
+                )
+            })
+            .collect();
+        if highlight {
+            self.matchers.push(Matcher::Term(inside.clone()));
+            for (plain, part) in &parts {
+                self.matchers.push(Matcher::Term(plain.clone()));
+                self.matchers.push(Matcher::Term(part.clone()));
+            }
+        }
+        (inside, parts)
     }
 }
 

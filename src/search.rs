@@ -21,6 +21,9 @@ use crate::query::{Compiled, Matcher};
 /// One ranked passage.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
+    /// The query's id in batch mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qid: Option<String>,
     pub rank: usize,
     pub score: f32,
     pub article_id: String,
@@ -134,6 +137,7 @@ fn hit(
     let highlights = highlight(analyzer, matchers, &passage);
     let date = text_of(doc, fields.date);
     Hit {
+        qid: None,
         rank,
         score,
         article_id: text_of(doc, fields.article_id),

@@ -2,10 +2,11 @@
 //!
 //! One pipeline of small stages, each in its own module: [`words`] finds words and their
 //! offsets, [`fold`] lower-cases and strips diacritics, [`stem`] reduces inflected forms,
-//! [`stopwords`] marks function words. [`DutchAnalyzer`] composes them; [`DutchTokenizer`]
-//! wraps it for tantivy. Indexing, query parsing and highlighting all call the same
+//! [`compound`] finds the parts of compounds, [`stopwords`] marks function words.
+//! [`DutchAnalyzer`] composes them; [`DutchTokenizer`] wraps it for tantivy. Indexing, query parsing and highlighting all call the same
 //! analyzer, so a word is always reduced the same way wherever it appears.
 
+pub mod compound;
 pub mod fold;
 pub mod stem;
 pub mod stopwords;
@@ -16,6 +17,7 @@ use std::str::FromStr;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+use compound::Decompounder;
 use stem::{DutchStemmer, StemMode};
 use words::Words;
 
@@ -26,23 +28,43 @@ pub const ANALYZER_NAME: &str = "dutch";
 /// compounds stay searchable; tantivy's own limit is 65,530 bytes.
 pub const MAX_TERM_BYTES: usize = 255;
 
-/// How much of the Dutch analysis runs; chosen with `zoek index --analysis`.
+/// Marks the term of a compound part (`+fraude` for the `fraude` in `verkiezingsfraude`),
+/// so a match on a part can weigh less than a match on the whole word. Words never contain it.
+pub const PART_MARK: char = '+';
+
+/// Longer words are not compounds but junk (URLs, codes, blobs); splitting them would cost
+/// time for nothing. The longest Dutch words in use stay well under this.
+const MAX_COMPOUND_BYTES: usize = 64;
+
+/// How much of the Dutch analysis runs; chosen with `zoek index --analysis`. Each variant
+/// adds one step to the one before, so the known-item benchmark can price every step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Analysis {
     /// Words folded to lower case without diacritics; no stemming.
     Plain,
     /// Plain plus rust-stemmers' Dutch stemmer.
-    #[default]
     Stemmed,
+    /// Stemmed plus zoek's corrections (spelling changes, verb forms, plurals, overrides).
+    Corrected,
+    /// Corrected plus compound splitting.
+    #[default]
+    Full,
 }
 
 impl Analysis {
-    pub const ALL: [Analysis; 2] = [Analysis::Plain, Analysis::Stemmed];
+    pub const ALL: [Analysis; 4] = [
+        Analysis::Plain,
+        Analysis::Stemmed,
+        Analysis::Corrected,
+        Analysis::Full,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Analysis::Plain => "plain",
             Analysis::Stemmed => "stemmed",
+            Analysis::Corrected => "stemmed+corrections",
+            Analysis::Full => "full",
         }
     }
 
@@ -50,7 +72,12 @@ impl Analysis {
         match self {
             Analysis::Plain => StemMode::None,
             Analysis::Stemmed => StemMode::Snowball,
+            Analysis::Corrected | Analysis::Full => StemMode::Corrected,
         }
+    }
+
+    fn splits_compounds(self) -> bool {
+        self == Analysis::Full
     }
 }
 
@@ -85,6 +112,19 @@ pub enum TokenKind {
     /// A hyphenated word written as one (`noordholland` for `Noord-Holland`), at the
     /// position of its first part, so the unhyphenated spelling finds it too.
     Joined,
+    /// A part of a compound word (`+fraude` in `verkiezingsfraude`), at the word's position
+    /// and with the word's offsets; its term starts with [`PART_MARK`].
+    CompoundPart,
+}
+
+impl TokenKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenKind::Word => "word",
+            TokenKind::Joined => "joined",
+            TokenKind::CompoundPart => "compound-part",
+        }
+    }
 }
 
 /// One term produced by the analyzer, with where it came from.
@@ -106,6 +146,7 @@ pub struct AnalyzedToken {
 pub struct DutchAnalyzer {
     analysis: Analysis,
     stemmer: DutchStemmer,
+    decompounder: Option<Decompounder>,
 }
 
 impl DutchAnalyzer {
@@ -113,11 +154,16 @@ impl DutchAnalyzer {
         DutchAnalyzer {
             analysis,
             stemmer: DutchStemmer::new(analysis.stem_mode()),
+            decompounder: analysis.splits_compounds().then(Decompounder::new),
         }
     }
 
     pub fn analysis(&self) -> Analysis {
         self.analysis
+    }
+
+    pub fn splits_compounds(&self) -> bool {
+        self.decompounder.is_some()
     }
 
     /// The term zoek indexes for one folded word.
@@ -140,6 +186,42 @@ impl DutchAnalyzer {
     /// The single term zoek indexes for a word (what `zoek analyze --terms` prints).
     pub fn normalize_word(&self, word: &str) -> String {
         self.term_of(&fold::fold(word))
+    }
+
+    /// What zoek indexes for one line of text as a single string: the terms of its words
+    /// joined by spaces (`auto's` → `auto`, `CDA-leider` → `cda leider`); for
+    /// `zoek analyze --terms`.
+    pub fn terms_of_line(&self, line: &str) -> String {
+        let mut terms = Vec::new();
+        self.analyze(line, |t| {
+            if t.kind == TokenKind::Word {
+                terms.push(t.term);
+            }
+        });
+        if terms.is_empty() {
+            fold::fold(line.trim())
+        } else {
+            terms.join(" ")
+        }
+    }
+
+    /// The part terms (each starting with [`PART_MARK`]) of a folded compound, when the
+    /// analysis splits compounds and the word is one.
+    pub fn compound_part_terms(&self, folded: &str) -> Vec<String> {
+        if folded.len() > MAX_COMPOUND_BYTES {
+            return Vec::new();
+        }
+        let Some(parts) = self.decompounder.as_ref().and_then(|d| d.split(folded)) else {
+            return Vec::new();
+        };
+        let mut terms: Vec<String> = Vec::with_capacity(parts.len());
+        for part in parts {
+            let term = format!("{PART_MARK}{}", self.term_of(&part));
+            if !terms.contains(&term) {
+                terms.push(term);
+            }
+        }
+        terms
     }
 
     /// Calls `sink` with every token of `text`, in order of position.
@@ -167,6 +249,16 @@ impl DutchAnalyzer {
                 kind: TokenKind::Word,
                 stopword: stopwords::is_stopword(&folded),
             });
+            for term in self.compound_part_terms(&folded) {
+                sink(AnalyzedToken {
+                    term,
+                    start: word.start,
+                    end: word.end,
+                    position,
+                    kind: TokenKind::CompoundPart,
+                    stopword: false,
+                });
+            }
             if in_group && !word.hyphen_after {
                 sink(AnalyzedToken {
                     term: self.term_of(&joined),

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Known-item benchmark: every headline of ../shared's DPG Media news is a query for the
+# article it came from (titles removed from the collection). Indexes the collection once per
+# analysis variant, runs `zoek eval`, and prints MRR@10, success@1 and success@10 side by side.
+#
+# usage: bench/known-item.sh [--floor MRR] [--variants "plain stemmed ..."]
+#   --floor MRR   exit 1 when the last variant's MRR@10 is below MRR (the CI gate)
+# Needs ../shared (the corpus and eval scripts) and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+floor=""
+variants="plain stemmed"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --floor) floor="$2"; shift 2 ;;
+        --variants) variants="$2"; shift 2 ;;
+        *) echo "usage: $0 [--floor MRR] [--variants \"plain stemmed ...\"]" >&2; exit 2 ;;
+    esac
+done
+
+shared=../shared
+[ -d "$shared" ] || { echo "known-item: $shared not found; the benchmark needs the shared corpus" >&2; exit 2; }
+cargo build --release --quiet
+zoek=target/release/zoek
+work=target/bench/known-item
+rm -rf "$work" && mkdir -p "$work/corpus"
+started=$(date +%s.%N)
+python3 "$shared/eval/known_item.py" "$work" >&2
+mv "$work/collection.jsonl" "$work/corpus/"
+
+printf '%-10s %8s %9s %10s %10s %10s\n' variant MRR@10 success@1 success@10 index_s eval_s
+last_mrr=""
+for variant in $variants; do
+    t0=$(date +%s.%N)
+    "$zoek" index "$work/corpus" --index "$work/index-$variant" --analysis "$variant" 2>"$work/index-$variant.log"
+    t1=$(date +%s.%N)
+    "$zoek" eval --queries "$work/queries.tsv" --qrels "$work/qrels.txt" \
+        --index "$work/index-$variant" --json >"$work/eval-$variant.json"
+    t2=$(date +%s.%N)
+    python3 - "$work/eval-$variant.json" "$variant" "$t0" "$t1" "$t2" <<'PY'
+import json, sys
+path, variant, t0, t1, t2 = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
+mean = json.load(open(path))["mean"]
+print(f"{variant:<10} {mean['mrr10']:8.4f} {mean['success1']:9.4f} {mean['success10']:10.4f} "
+      f"{t1 - t0:10.1f} {t2 - t1:10.1f}")
+PY
+    last_mrr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mean"]["mrr10"])' "$work/eval-$variant.json")
+done
+ended=$(date +%s.%N)
+python3 -c "print(f'known-item benchmark took {$ended - $started:.0f} s')"
+
+if [ -n "$floor" ]; then
+    if python3 -c "import sys; sys.exit(0 if $last_mrr >= $floor else 1)"; then
+        echo "known-item: MRR@10 $last_mrr >= floor $floor"
+    else
+        echo "known-item: MRR@10 $last_mrr is below the floor $floor: relevance regressed" >&2
+        exit 1
+    fi
+fi

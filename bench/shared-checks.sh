@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Checks that need ../shared (real corpus and reference scripts); run by .ci/run when it exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=../shared
+
+echo "-- zoek eval agrees with trec_score.py on the hand-computed fixture"
+expected=$(cat tests/fixtures/eval/expected.txt)
+reference=$(python3 "$shared/eval/trec_score.py" tests/fixtures/eval/qrels.txt tests/fixtures/eval/run.trec)
+if [ "$reference" != "$expected" ]; then
+    echo "trec_score.py gives:  $reference" >&2
+    echo "the fixture expects:  $expected" >&2
+    exit 1
+fi
+echo "ok: $reference"
+
+echo "-- known-item relevance (floor just under the measured MRR@10)"
+bash bench/known-item.sh --floor "$(cat bench/known-item.floor)"
