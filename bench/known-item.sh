@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 floor=""
-variants="plain stemmed"
+variants="plain stemmed stemmed+corrections full"
 while [ $# -gt 0 ]; do
     case "$1" in
         --floor) floor="$2"; shift 2 ;;
@@ -36,7 +36,7 @@ for variant in $variants; do
     "$zoek" index "$work/corpus" --index "$work/index-$variant" --analysis "$variant" 2>"$work/index-$variant.log"
     t1=$(date +%s.%N)
     "$zoek" eval --queries "$work/queries.tsv" --qrels "$work/qrels.txt" \
-        --index "$work/index-$variant" --json >"$work/eval-$variant.json"
+        --index "$work/index-$variant" --match any --json >"$work/eval-$variant.json"
     t2=$(date +%s.%N)
     python3 - "$work/eval-$variant.json" "$variant" "$t0" "$t1" "$t2" <<'PY'
 import json, sys

@@ -14,7 +14,7 @@ use zoek::corpus::WalkOptions;
 use zoek::eval::{self, Bound, QueryLine, Run};
 use zoek::index::{self, BuildOptions, ZoekIndex};
 use zoek::output;
-use zoek::query;
+use zoek::query::{self, MatchMode};
 use zoek::search::{self, Hit, SearchOptions};
 
 #[derive(Parser)]
@@ -109,6 +109,9 @@ struct SearchArgs {
     /// Only the best passage of each article
     #[arg(long)]
     per_article: bool,
+    /// Whether passages need all words of the query or any of them
+    #[arg(long = "match", value_enum, default_value_t = Matching::All)]
+    matching: Matching,
     /// When to colour the output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -130,6 +133,9 @@ struct EvalArgs {
     /// Print the scores as JSON
     #[arg(long)]
     json: bool,
+    /// Whether results need all words of a query or any of them (headline-style queries)
+    #[arg(long = "match", value_enum, default_value_t = Matching::All)]
+    matching: Matching,
     /// Fail (exit 1) when a mean is below VALUE, e.g. --min ndcg@10=0.6 (repeatable)
     #[arg(long = "min", value_name = "METRIC=VALUE")]
     bounds: Vec<Bound>,
@@ -141,6 +147,21 @@ enum Format {
     Json,
     /// 'qid Q0 article_id rank score zoek', one article per line
     Trec,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Matching {
+    All,
+    Any,
+}
+
+impl From<Matching> for MatchMode {
+    fn from(matching: Matching) -> Self {
+        match matching {
+            Matching::All => MatchMode::All,
+            Matching::Any => MatchMode::Any,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -242,8 +263,13 @@ fn read_queries(path: &Path) -> Result<Vec<QueryLine>> {
 }
 
 /// Runs one query; a query the parser rejects is an error that names it.
-fn run_query(index: &ZoekIndex, line: &QueryLine, options: SearchOptions) -> Result<Vec<Hit>> {
-    let compiled = query::compile(&line.query, &index.analyzer, &index.fields)
+fn run_query(
+    index: &ZoekIndex,
+    line: &QueryLine,
+    mode: MatchMode,
+    options: SearchOptions,
+) -> Result<Vec<Hit>> {
+    let compiled = query::compile(&line.query, mode, &index.analyzer, &index.fields)
         .map_err(|e| anyhow::anyhow!("invalid query: {e}"))?;
     let mut hits = search::search(index, &compiled, options)?;
     for hit in &mut hits {
@@ -276,7 +302,7 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
     let mut failed = false;
     let mut found = false;
     for line in &lines {
-        let mut hits = match run_query(&index, line, options) {
+        let mut hits = match run_query(&index, line, args.matching.into(), options) {
             Ok(hits) => hits,
             Err(err) if batch => {
                 eprintln!("zoek: query {}: {err:#}", line.qid);
@@ -324,7 +350,7 @@ fn run_eval(args: EvalArgs) -> Result<ExitCode> {
     let mut run = Run::new();
     let mut failed = false;
     for line in &lines {
-        match run_query(&index, line, options) {
+        match run_query(&index, line, args.matching.into(), options) {
             Ok(hits) => {
                 run.insert(
                     line.qid.clone(),

@@ -23,6 +23,15 @@ pub const PART_BOOST: f32 = 0.5;
 /// `verkiezingsfraude`) relative to the compound itself.
 pub const SPLIT_BOOST: f32 = 0.3;
 
+/// Whether a passage must contain every word of the query, or any of them (ranked by how
+/// many and how rare: natural-language queries such as headlines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatchMode {
+    #[default]
+    All,
+    Any,
+}
+
 /// A syntax error, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError(pub String);
@@ -128,12 +137,15 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                 if let Some((name, rest)) = word.split_once(':') {
                     let is_field_like =
                         !name.is_empty() && name.chars().all(|ch| ch.is_alphabetic());
-                    if is_field_like {
-                        let scope = scope_of(&name.to_lowercase()).ok_or_else(|| {
-                            QueryError(format!(
-                                "unknown field '{name}' in '{word}'; fields are title and body"
-                            ))
-                        })?;
+                    let scope = scope_of(&name.to_lowercase());
+                    // `Economie: ...` (a colon ending a word, as in headlines) is text;
+                    // `titel:fraude` is a mistyped field.
+                    if is_field_like && scope.is_none() && !rest.is_empty() {
+                        return Err(QueryError(format!(
+                            "unknown field '{name}' in '{word}'; fields are title and body"
+                        )));
+                    }
+                    if let Some(scope) = scope.filter(|_| is_field_like) {
                         out.push(Lexeme::Field(scope));
                         if !rest.is_empty() {
                             out.push(Lexeme::Word(rest.to_string()));
@@ -298,12 +310,15 @@ struct Compiler<'a> {
     fields: &'a Fields,
     /// Drop stopwords from free-text clauses (false when the query has nothing else).
     drop_stopwords: bool,
+    /// How the words of a query combine: Must (all required) or Should (any, ranked).
+    positive_occur: Occur,
     matchers: Vec<Matcher>,
 }
 
 /// Parses and compiles `input` against an index's fields and analyzer.
 pub fn compile(
     input: &str,
+    mode: MatchMode,
     analyzer: &DutchAnalyzer,
     fields: &Fields,
 ) -> Result<Compiled, QueryError> {
@@ -312,6 +327,10 @@ pub fn compile(
         analyzer,
         fields,
         drop_stopwords: has_content_word(&node, analyzer),
+        positive_occur: match mode {
+            MatchMode::All => Occur::Must,
+            MatchMode::Any => Occur::Should,
+        },
         matchers: Vec::new(),
     };
     let query = compiler
@@ -369,7 +388,7 @@ impl Compiler<'_> {
                 for item in items {
                     let (occur, inner_positive) = match item {
                         Node::Not(_) => (Occur::MustNot, false),
-                        _ => (Occur::Must, positive),
+                        _ => (self.positive_occur, positive),
                     };
                     if let Some(q) = self.node(item, inner_positive)? {
                         clauses.push((occur, q));
@@ -570,9 +589,13 @@ mod tests {
     }
 
     #[test]
-    fn hyphens_inside_words_and_times_are_text() {
+    fn hyphens_inside_words_times_and_headline_colons_are_text() {
         assert_eq!(parse("CDA-leider").unwrap(), w("CDA-leider"));
         assert_eq!(parse("10:30").unwrap(), w("10:30"));
+        assert_eq!(
+            parse("VVD: geen steun").unwrap(),
+            Node::And(vec![w("VVD:"), w("geen"), w("steun")])
+        );
     }
 
     #[test]
