@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod corpus;
+pub mod filter;
 pub mod index;
 pub mod output;
 pub mod passage;
