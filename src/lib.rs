@@ -14,3 +14,4 @@ pub mod output;
 pub mod passage;
 pub mod query;
 pub mod search;
+pub mod vocab;
