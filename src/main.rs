@@ -6,14 +6,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use zoek::analysis::Analysis;
+use zoek::article;
+use zoek::filter::Filters;
 use zoek::index::{self, BuildOptions};
 use zoek::output;
 use zoek::query;
-use zoek::search::{self, SearchOptions};
+use zoek::search::{self, QueryOptions, SearchOptions};
 
 #[derive(Parser)]
 #[command(
@@ -60,7 +62,75 @@ enum Command {
         /// When to colour the output
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        #[command(flatten)]
+        narrow: QueryArgs,
     },
+    /// Print a whole article with its metadata
+    Show {
+        /// The article's id (`article_id` in the JSON output)
+        article_id: String,
+        /// Folder of the index
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// The article as one JSON object
+        #[arg(long)]
+        json: bool,
+        /// Highlight this query's matches
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        /// When to colour the output
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+}
+
+/// Narrowing and reading results: filters, order, context, explanations, counts and
+/// suggestions (one group, flattened into `search`).
+#[derive(Args)]
+struct QueryArgs {
+    /// Only articles dated on or after DATE (YYYY-MM-DD, YYYY-MM or YYYY)
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Only articles dated on or before DATE (a month or year counts to its end)
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Only articles from this source (repeat for any of several)
+    #[arg(long, value_name = "NAME")]
+    source: Vec<String>,
+    /// Order of hits: relevance, date (oldest first) or -date (newest first)
+    #[arg(
+        long,
+        value_name = "ORDER",
+        default_value = "relevance",
+        allow_hyphen_values = true
+    )]
+    sort: String,
+    /// Show N neighbouring passages of the article around each hit
+    #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
+    context: usize,
+    /// Show why each hit matched and how its score is made up
+    #[arg(long)]
+    explain: bool,
+    /// Print only how many passages (and articles) match
+    #[arg(long)]
+    count: bool,
+    /// Do not suggest corrections when the query finds little
+    #[arg(long)]
+    no_suggest: bool,
+}
+
+impl QueryArgs {
+    fn options(&self) -> Result<QueryOptions> {
+        Ok(QueryOptions {
+            filters: Filters::parse(self.since.as_deref(), self.until.as_deref(), &self.source)
+                .map_err(anyhow::Error::msg)?,
+            sort: self.sort.parse().map_err(anyhow::Error::msg)?,
+            context: self.context,
+            explain: self.explain,
+            count_only: self.count,
+            suggest: !self.no_suggest,
+        })
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -105,13 +175,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
             per_article,
             color,
+            narrow,
         } => run_search(
             &query.join(" "),
             index,
             SearchOptions { limit, per_article },
+            narrow.options()?,
             json,
             color,
         ),
+        Command::Show {
+            article_id,
+            index,
+            json,
+            query,
+            color,
+        } => run_show(&article_id, index, query.as_deref(), json, color),
     }
 }
 
@@ -151,35 +230,79 @@ fn run_search(
     query_text: &str,
     index_dir: PathBuf,
     options: SearchOptions,
+    narrow: QueryOptions,
     json: bool,
     color: Color,
 ) -> Result<ExitCode> {
     let index = index::open(&index_dir)?;
-    let compiled = query::compile(query_text, &index.analyzer, &index.fields)
-        .map_err(|e| anyhow::anyhow!("invalid query: {e}"))?;
-    let hits = search::search(&index, &compiled, options)?;
+    let outcome = search::run(&index, query_text, options, &narrow)?;
+    if let (Some(suggestion), false) = (&outcome.suggestion, json) {
+        eprintln!("{}", output::suggestion_line(suggestion));
+    }
     let stdout = io::stdout().lock();
     if json {
         let mut out = io::BufWriter::new(stdout);
-        output::print_json(&mut out, &hits)?;
+        output::print_json(&mut out, &outcome.hits)?;
+        output::print_json_summary(&mut out, query_text, &outcome)?;
         out.flush()?;
     } else {
-        let choice = match color {
-            Color::Auto => anstream::AutoStream::choice(&io::stdout()),
-            Color::Always => anstream::ColorChoice::Always,
-            Color::Never => anstream::ColorChoice::Never,
-        };
         // Styled into a buffer, then written once through the stream that keeps or strips
         // the styles.
         let mut styled = Vec::new();
-        output::print_human(&mut styled, &hits)?;
-        let mut out = anstream::AutoStream::new(stdout, choice);
-        out.write_all(&styled)?;
-        out.flush()?;
+        output::print_notes(&mut styled, &outcome.notes)?;
+        output::print_count(&mut styled, &outcome)?;
+        output::print_human(&mut styled, &outcome.hits)?;
+        write_styled(stdout, &styled, color)?;
     }
-    Ok(if hits.is_empty() {
-        ExitCode::from(1)
-    } else {
+    Ok(if outcome.found() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
+}
+
+fn write_styled(stdout: io::StdoutLock<'static>, styled: &[u8], color: Color) -> Result<()> {
+    let choice = match color {
+        Color::Auto => anstream::AutoStream::choice(&io::stdout()),
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+    };
+    let mut out = anstream::AutoStream::new(stdout, choice);
+    out.write_all(styled)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn run_show(
+    article_id: &str,
+    index_dir: PathBuf,
+    query_text: Option<&str>,
+    json: bool,
+    color: Color,
+) -> Result<ExitCode> {
+    let index = index::open(&index_dir)?;
+    let matchers = match query_text {
+        Some(text) => {
+            query::compile(text, &index.analyzer, &index.fields)
+                .map_err(|e| anyhow::anyhow!("invalid query: {e}"))?
+                .matchers
+        }
+        None => Vec::new(),
+    };
+    let Some(article) = article::load(&index, article_id, &matchers)? else {
+        anyhow::bail!(
+            "no article '{article_id}' in the index; ids are in the search output (article_id)"
+        );
+    };
+    let stdout = io::stdout().lock();
+    if json {
+        let mut out = io::BufWriter::new(stdout);
+        output::print_article_json(&mut out, &article)?;
+        out.flush()?;
+    } else {
+        let mut styled = Vec::new();
+        output::print_article(&mut styled, &article)?;
+        write_styled(stdout, &styled, color)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
