@@ -17,10 +17,10 @@ use tantivy::query::{
     Query, TermQuery, TermSetQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{Order, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{DutchAnalyzer, PrefixTerms};
-use crate::index::Fields;
+use crate::index::{self, Fields};
 
 /// Each edit multiplies the weight of a fuzzy match by this, so the word as typed ranks
 /// above its neighbours.
@@ -104,15 +104,22 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
 /// then alphabetically.
 pub fn expand(searcher: &Searcher, fields: &[Field], pattern: &Pattern) -> Result<Vec<Expansion>> {
     let mut found: BTreeMap<String, u64> = BTreeMap::new();
+    // The automaton matches term text whatever the field; it is built once.
+    let automaton = match (pattern, fields.first()) {
+        (Pattern::Fuzzy { term, edits }, Some(&field)) => Some(
+            FuzzyTermQuery::new(Term::from_field_text(field, term), *edits, true).automaton()?,
+        ),
+        _ => None,
+    };
     for segment in searcher.segment_readers() {
         for &field in fields {
             let inverted = segment.inverted_index(field)?;
             let terms = inverted.terms();
             match pattern {
-                Pattern::Fuzzy { term, edits } => {
-                    let automaton =
-                        FuzzyTermQuery::new(Term::from_field_text(field, term), *edits, true)
-                            .automaton()?;
+                Pattern::Fuzzy { .. } => {
+                    let Some(automaton) = &automaton else {
+                        continue;
+                    };
                     let mut stream = terms.search(automaton).into_stream()?;
                     while stream.advance() {
                         if let Ok(key) = std::str::from_utf8(stream.key()) {
@@ -170,7 +177,8 @@ pub fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> Result<u64
 }
 
 /// The words as written that the analyzer reduces to `term`, with how often each occurs,
-/// the most frequent first, looked up in at most `max_docs` passages that hold the term.
+/// the most frequent first, looked up in at most `max_docs` passages that hold the term
+/// (all of them when there are no more).
 /// This is how a stem (`verkiezingsfraud`) becomes a word to show (`verkiezingsfraude`).
 pub fn surface_forms(
     searcher: &Searcher,
@@ -193,9 +201,14 @@ pub fn surface_forms(
             })
             .collect(),
     );
-    let top = searcher.search(&query, &TopDocs::with_limit(max_docs).order_by_score())?;
+    // A sample in article-hash order: deterministic, and not biased towards the passages
+    // that repeat one form most (as a score order would be).
+    let sample = searcher.search(
+        &query,
+        &TopDocs::with_limit(max_docs).order_by_fast_field::<u64>(index::ARTICLE_KEY, Order::Asc),
+    )?;
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for (_, address) in top {
+    for (_, address) in sample {
         let doc: TantivyDocument = searcher.doc(address)?;
         for field in [fields.title, fields.body] {
             let text = doc
