@@ -22,12 +22,13 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 use crate::analysis::{self, Analysis, DutchAnalyzer};
 use crate::corpus::{self, Article, Entry, Problem, WalkOptions};
+use crate::filter;
 use crate::passage;
 
 /// Memory for tantivy's indexing buffers, shared by its threads.
 const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 /// Bumped whenever the schema or the meaning of stored fields changes.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 const CURRENT_FILE: &str = "CURRENT";
 const LOCK_FILE: &str = "LOCK";
 const META_FILE: &str = "zoek.json";
@@ -44,12 +45,22 @@ pub struct Fields {
     /// The corpus file a passage came from (relative path), to remove a file's documents.
     pub file: Field,
     pub date: Field,
+    /// The date as the integer `YYYYMMDD` (indexed and fast), for date filters and sorting;
+    /// absent when the article has no date.
+    pub date_key: Field,
     pub source: Field,
+    /// The source as one folded keyword (see [`crate::filter::source_key`]), for filters.
+    pub source_key: Field,
     pub url: Field,
     pub path: Field,
     pub line: Field,
     pub ordinal: Field,
 }
+
+/// Fast-field names, for the code that reads columns by name.
+pub const ARTICLE_KEY: &str = "article_key";
+pub const DATE_KEY: &str = "date_key";
+pub const ORDINAL: &str = "ordinal";
 
 /// The schema of a zoek index: one document per passage.
 pub fn schema() -> (Schema, Fields) {
@@ -63,14 +74,16 @@ pub fn schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
         article_id: builder.add_text_field("article_id", STRING | STORED),
-        article_key: builder.add_u64_field("article_key", FAST),
         file: builder.add_text_field("file", STRING),
+        article_key: builder.add_u64_field(ARTICLE_KEY, FAST),
         date: builder.add_text_field("date", STORED),
+        date_key: builder.add_i64_field(DATE_KEY, INDEXED | FAST),
         source: builder.add_text_field("source", STORED),
+        source_key: builder.add_text_field("source_key", STRING),
         url: builder.add_text_field("url", STORED),
         path: builder.add_text_field("path", STORED),
         line: builder.add_u64_field("line", STORED),
-        ordinal: builder.add_u64_field("ordinal", STORED | INDEXED),
+        ordinal: builder.add_u64_field(ORDINAL, STORED | INDEXED | FAST),
     };
     (builder.build(), fields)
 }
@@ -439,6 +452,7 @@ fn index_entries(
     options: &mut BuildOptions,
 ) -> Result<BuildReport> {
     let (_, fields) = schema();
+    let analyzer = DutchAnalyzer::new(options.analysis);
     let mut report = BuildReport::default();
     let mut manifest = Manifest::new();
     let mut changed = false;
@@ -504,7 +518,7 @@ fn index_entries(
                     (options.on_problem)(Severity::Error, problem);
                 }
                 for article in &read.articles {
-                    report.passages += add_article(writer, &fields, id, article)?;
+                    report.passages += add_article(writer, &fields, &analyzer, id, article)?;
                     report.articles += 1;
                 }
                 if read.failures.is_empty() || !read.articles.is_empty() {
@@ -578,6 +592,7 @@ fn remove_old_manifests(generation: &Path, live: &str) {
 fn add_article(
     writer: &IndexWriter,
     fields: &Fields,
+    analyzer: &DutchAnalyzer,
     file: &str,
     article: &Article,
 ) -> Result<u64> {
@@ -591,6 +606,7 @@ fn add_article(
     }
     let key = article_key(&article.id);
     let date = article.date.map(|d| d.to_string()).unwrap_or_default();
+    let source_key = filter::source_key(analyzer, &article.source);
     for (ordinal, p) in passages.iter().enumerate() {
         let line = if article.body_has_lines {
             article.line + p.line
@@ -603,10 +619,14 @@ fn add_article(
         doc.add_text(fields.article_id, &article.id);
         doc.add_u64(fields.article_key, key);
         doc.add_text(fields.file, file);
-        if !date.is_empty() {
+        if let Some(day) = article.date {
             doc.add_text(fields.date, &date);
+            doc.add_i64(fields.date_key, filter::date_key(day));
         }
         doc.add_text(fields.source, &article.source);
+        if !source_key.is_empty() {
+            doc.add_text(fields.source_key, &source_key);
+        }
         doc.add_text(fields.url, &article.url);
         doc.add_text(fields.path, &article.path);
         doc.add_u64(fields.line, line as u64);

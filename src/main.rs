@@ -10,12 +10,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use zoek::analysis::{Analysis, DutchAnalyzer};
+use zoek::article;
 use zoek::corpus::WalkOptions;
 use zoek::eval::{self, Bound, QueryLine, Run};
+use zoek::filter::Filters;
 use zoek::index::{self, BuildOptions, ZoekIndex};
 use zoek::output;
 use zoek::query::{self, MatchMode};
-use zoek::search::{self, Hit, SearchOptions};
+use zoek::search::{self, Outcome, QueryOptions, SearchOptions};
 
 #[derive(Parser)]
 #[command(
@@ -36,8 +38,27 @@ enum Command {
     Search(SearchArgs),
     /// Score queries against relevance judgements (TREC qrels); a gate for CI
     Eval(EvalArgs),
+    /// Print a whole article with its metadata
+    Show(ShowArgs),
     /// Show the tokens the Dutch analyzer makes of a text
     Analyze(AnalyzeArgs),
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    /// The article's id (`article_id` in the JSON output)
+    article_id: String,
+    #[command(flatten)]
+    index: IndexArg,
+    /// The article as one JSON object
+    #[arg(long)]
+    json: bool,
+    /// Highlight this query's matches
+    #[arg(long, value_name = "QUERY")]
+    query: Option<String>,
+    /// When to colour the output
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
 }
 
 #[derive(Args)]
@@ -109,12 +130,63 @@ struct SearchArgs {
     /// Only the best passage of each article
     #[arg(long)]
     per_article: bool,
-    /// Whether passages need all words of the query or any of them
-    #[arg(long = "match", value_enum, default_value_t = Matching::All)]
-    matching: Matching,
     /// When to colour the output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    #[command(flatten)]
+    narrow: QueryArgs,
+}
+/// Narrowing and reading results: filters, order, context, explanations, counts and
+/// suggestions (one group, flattened into `search`).
+#[derive(Args)]
+struct QueryArgs {
+    /// Only articles dated on or after DATE (YYYY-MM-DD, YYYY-MM or YYYY)
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Only articles dated on or before DATE (a month or year counts to its end)
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Only articles from this source (repeat for any of several)
+    #[arg(long, value_name = "NAME")]
+    source: Vec<String>,
+    /// Order of hits: relevance, date (oldest first) or -date (newest first)
+    #[arg(
+        long,
+        value_name = "ORDER",
+        default_value = "relevance",
+        allow_hyphen_values = true
+    )]
+    sort: String,
+    /// Show N neighbouring passages of the article around each hit
+    #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
+    context: usize,
+    /// Show why each hit matched and how its score is made up
+    #[arg(long)]
+    explain: bool,
+    /// Print only how many passages (and articles) match
+    #[arg(long)]
+    count: bool,
+    /// Do not suggest corrections when the query finds little
+    #[arg(long)]
+    no_suggest: bool,
+    /// Whether passages need all words of the query or any of them
+    #[arg(long = "match", value_enum, default_value_t = Matching::All)]
+    matching: Matching,
+}
+
+impl QueryArgs {
+    fn options(&self) -> Result<QueryOptions> {
+        Ok(QueryOptions {
+            filters: Filters::parse(self.since.as_deref(), self.until.as_deref(), &self.source)
+                .map_err(anyhow::Error::msg)?,
+            sort: self.sort.parse().map_err(anyhow::Error::msg)?,
+            context: self.context,
+            explain: self.explain,
+            count_only: self.count,
+            suggest: !self.no_suggest,
+            matching: self.matching.into(),
+        })
+    }
 }
 
 #[derive(Args)]
@@ -181,6 +253,7 @@ fn main() -> ExitCode {
         Command::Index(args) => run_index(args),
         Command::Search(args) => run_search(args),
         Command::Eval(args) => run_eval(args),
+        Command::Show(args) => run_show(args),
         Command::Analyze(args) => run_analyze(args),
     };
     match outcome {
@@ -266,16 +339,22 @@ fn read_queries(path: &Path) -> Result<Vec<QueryLine>> {
 fn run_query(
     index: &ZoekIndex,
     line: &QueryLine,
-    mode: MatchMode,
     options: SearchOptions,
-) -> Result<Vec<Hit>> {
-    let compiled = query::compile(&line.query, mode, &index.analyzer, &index.fields)
-        .map_err(|e| anyhow::anyhow!("invalid query: {e}"))?;
-    let mut hits = search::search(index, &compiled, options)?;
-    for hit in &mut hits {
+    query_options: &QueryOptions,
+) -> Result<Outcome> {
+    let mut outcome = search::run(index, &line.query, options, query_options)?;
+    for hit in &mut outcome.hits {
         hit.qid = Some(line.qid.clone());
     }
-    Ok(hits)
+    Ok(outcome)
+}
+
+fn color_choice(color: Color) -> anstream::ColorChoice {
+    match color {
+        Color::Auto => anstream::AutoStream::choice(&io::stdout()),
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+    }
 }
 
 fn run_search(args: SearchArgs) -> Result<ExitCode> {
@@ -288,22 +367,18 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
             query: args.query.join(" "),
         }],
     };
+    let query_options = args.narrow.options()?;
     let index = index::open(&args.index.dir)?;
     let options = SearchOptions {
         limit: args.limit,
         per_article: args.per_article || format == Format::Trec,
     };
-    let color = match args.color {
-        Color::Auto => anstream::AutoStream::choice(&io::stdout()),
-        Color::Always => anstream::ColorChoice::Always,
-        Color::Never => anstream::ColorChoice::Never,
-    };
-    let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
+    let mut out = anstream::AutoStream::new(io::stdout().lock(), color_choice(args.color));
     let mut failed = false;
     let mut found = false;
     for line in &lines {
-        let mut hits = match run_query(&index, line, args.matching.into(), options) {
-            Ok(hits) => hits,
+        let mut outcome = match run_query(&index, line, options, &query_options) {
+            Ok(outcome) => outcome,
             Err(err) if batch => {
                 eprintln!("zoek: query {}: {err:#}", line.qid);
                 failed = true;
@@ -312,9 +387,14 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
             Err(err) => return Err(err),
         };
         if !batch {
-            hits.iter_mut().for_each(|h| h.qid = None);
+            outcome.hits.iter_mut().for_each(|h| h.qid = None);
         }
-        found |= !hits.is_empty();
+        found |= outcome.found();
+        let qid = batch.then_some(line.qid.as_str());
+        if let (Some(suggestion), Format::Human) = (&outcome.suggestion, format) {
+            let prefix = qid.map(|q| format!("query {q}: ")).unwrap_or_default();
+            eprintln!("{prefix}{}", output::suggestion_line(suggestion));
+        }
         // Written per query, so a long batch streams.
         let mut buffer = Vec::new();
         match format {
@@ -322,10 +402,15 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
                 if batch {
                     output::print_query_header(&mut buffer, &line.qid, &line.query)?;
                 }
-                output::print_human(&mut buffer, &hits)?;
+                output::print_notes(&mut buffer, &outcome.notes)?;
+                output::print_count(&mut buffer, &outcome)?;
+                output::print_human(&mut buffer, &outcome.hits)?;
             }
-            Format::Json => output::print_json(&mut buffer, &hits)?,
-            Format::Trec => output::print_trec(&mut buffer, &line.qid, &hits)?,
+            Format::Json => {
+                output::print_json(&mut buffer, &outcome.hits)?;
+                output::print_json_summary(&mut buffer, qid, &line.query, &outcome)?;
+            }
+            Format::Trec => output::print_trec(&mut buffer, &line.qid, &outcome.hits)?,
         }
         out.write_all(&buffer)?;
     }
@@ -347,14 +432,23 @@ fn run_eval(args: EvalArgs) -> Result<ExitCode> {
         limit: args.depth,
         per_article: true,
     };
+    let query_options = QueryOptions {
+        suggest: false,
+        matching: args.matching.into(),
+        ..QueryOptions::default()
+    };
     let mut run = Run::new();
     let mut failed = false;
     for line in &lines {
-        match run_query(&index, line, args.matching.into(), options) {
-            Ok(hits) => {
+        match run_query(&index, line, options, &query_options) {
+            Ok(outcome) => {
                 run.insert(
                     line.qid.clone(),
-                    hits.into_iter().map(|h| (h.article_id, h.score)).collect(),
+                    outcome
+                        .hits
+                        .into_iter()
+                        .map(|h| (h.article_id, h.score))
+                        .collect(),
                 );
             }
             Err(err) => {
@@ -401,6 +495,34 @@ fn run_analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         let text = args.text.join(" ");
         output::print_tokens(&mut out, &text, &analyzer.tokens(&text), args.json)?;
     }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_show(args: ShowArgs) -> Result<ExitCode> {
+    let index = index::open(&args.index.dir)?;
+    let matchers = match &args.query {
+        Some(text) => {
+            query::compile(text, MatchMode::All, &index.analyzer, &index.fields)
+                .map_err(|e| anyhow::anyhow!("invalid query: {e}"))?
+                .matchers
+        }
+        None => Vec::new(),
+    };
+    let Some(article) = article::load(&index, &args.article_id, &matchers)? else {
+        anyhow::bail!(
+            "no article '{}' in the index; ids are in the search output (article_id)",
+            args.article_id
+        );
+    };
+    let mut buffer = Vec::new();
+    if args.json {
+        output::print_article_json(&mut buffer, &article)?;
+    } else {
+        output::print_article(&mut buffer, &article)?;
+    }
+    let mut out = anstream::AutoStream::new(io::stdout().lock(), color_choice(args.color));
+    out.write_all(&buffer)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,15 +1,20 @@
 //! Output: prints hits for people (colour only on a terminal) or as JSON Lines for scripts.
 //!
 //! Printing is kept apart from searching, as in ripgrep: the search stage hands over
-//! [`Hit`]s with byte-range highlights, and this module decides how they look.
+//! [`Hit`]s with byte-range highlights (and context, explanations, counts, suggestions),
+//! and this module decides how they look. `zoek show` prints an [`Article`].
 
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
+use serde_json::json;
 
 use crate::analysis::AnalyzedToken;
+use crate::article::{Article, ContextPassage};
+use crate::explain::Explain;
 use crate::index::BuildReport;
-use crate::search::Hit;
+use crate::search::{Hit, Outcome};
+use crate::suggest::Suggestion;
 
 /// Longest passage shown in full; longer ones are trimmed around the matches.
 pub const SNIPPET_CHARS: usize = 320;
@@ -121,9 +126,96 @@ pub fn print_human(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
             "   {PATH}{}{PATH:#}:{LINE}{}{LINE:#}",
             hit.path, hit.line
         )?;
-        let snippet = snippet(&hit.passage, &hit.highlights, SNIPPET_CHARS);
-        write!(out, "   ")?;
-        write_highlighted(out, &snippet.text, &snippet.highlights)?;
+        match &hit.context {
+            None => {
+                let snippet = snippet(&hit.passage, &hit.highlights, SNIPPET_CHARS);
+                write!(out, "   ")?;
+                write_highlighted(out, &snippet.text, &snippet.highlights)?;
+                writeln!(out)?;
+            }
+            Some(context) => {
+                // As grep -C: `LINE:` for the hit, `LINE-` (dimmed) for context.
+                for passage in &context.before {
+                    write_context(out, passage)?;
+                }
+                let snippet = snippet(&hit.passage, &hit.highlights, SNIPPET_CHARS);
+                write!(out, "   {LINE}{}{LINE:#}: ", hit.line)?;
+                write_highlighted(out, &snippet.text, &snippet.highlights)?;
+                writeln!(out)?;
+                for passage in &context.after {
+                    write_context(out, passage)?;
+                }
+            }
+        }
+        if let Some(explain) = &hit.explain {
+            write_explain(out, explain, hit.score)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_context(out: &mut impl Write, passage: &ContextPassage) -> io::Result<()> {
+    let snippet = snippet(&passage.passage, &passage.highlights, SNIPPET_CHARS);
+    write!(out, "   {DIM}{}-{DIM:#} {DIM}", passage.line)?;
+    write_highlighted(out, &snippet.text, &snippet.highlights)?;
+    writeln!(out, "{DIM:#}")
+}
+
+fn write_explain(out: &mut impl Write, explain: &Explain, score: f32) -> io::Result<()> {
+    let why: Vec<String> = explain
+        .matches
+        .iter()
+        .map(|m| {
+            let step = match m.edits {
+                Some(1) => "fuzzy, 1 edit".to_string(),
+                Some(n) => format!("fuzzy, {n} edits"),
+                None => m.step.to_string(),
+            };
+            format!("{} → \"{}\" ({}, {step})", m.query, m.text, m.field)
+        })
+        .collect();
+    if why.is_empty() {
+        writeln!(
+            out,
+            "   {DIM}why:{DIM:#} no query word in this passage or its title"
+        )?;
+    } else {
+        writeln!(out, "   {DIM}why:{DIM:#} {}", why.join("; "))?;
+    }
+    writeln!(out, "   {DIM}score {score:.2} = sum of:{DIM:#}")?;
+    for part in &explain.parts {
+        let mut line = format!("     {:>5.2}  ", part.value);
+        match part.kind {
+            "term" => line.push_str(&format!(
+                "{}:{}",
+                part.field.as_deref().unwrap_or("?"),
+                part.term.as_deref().unwrap_or("?")
+            )),
+            "phrase" => line.push_str("phrase"),
+            "filter" => line.push_str("filter (no score)"),
+            _ => line.push_str(part.description.as_deref().unwrap_or("other")),
+        }
+        if part.boost != 1.0 {
+            line.push_str(&format!("  boost ×{}", part.boost));
+        }
+        if let (Some(idf), Some(tf)) = (part.idf, part.tf) {
+            line.push_str(&format!("  BM25 idf {idf:.2} × tf {tf:.2}"));
+            if let (Some(freq), Some(length), Some(avg)) = (part.freq, part.length, part.avg_length)
+            {
+                line.push_str(&format!(" (freq {freq}, {length} words, avg {avg:.1})"));
+            }
+        }
+        writeln!(out, "{DIM}{line}{DIM:#}")?;
+    }
+    Ok(())
+}
+
+/// Prints a query's remarks (`--explain`) before its hits.
+pub fn print_notes(out: &mut impl Write, notes: &[String]) -> io::Result<()> {
+    for note in notes {
+        writeln!(out, "{DIM}explain: {note}{DIM:#}")?;
+    }
+    if !notes.is_empty() {
         writeln!(out)?;
     }
     Ok(())
@@ -141,6 +233,23 @@ pub fn print_trec(out: &mut impl Write, qid: &str, hits: &[Hit]) -> io::Result<(
             out,
             "{}",
             crate::eval::trec_line(qid, &hit.article_id, hit.rank, hit.score)
+        )?;
+    }
+    Ok(())
+}
+
+/// What the human output says about a suggestion (on stderr).
+pub fn suggestion_line(suggestion: &Suggestion) -> String {
+    format!("bedoelde u: {}?", suggestion.query)
+}
+
+/// Prints `--count` for a person (and simple scripts): `12 passages in 4 articles`.
+pub fn print_count(out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
+    if let Some(count) = outcome.count {
+        writeln!(
+            out,
+            "{} passages in {} articles",
+            count.passages, count.articles
         )?;
     }
     Ok(())
@@ -223,6 +332,71 @@ pub fn print_json(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
     Ok(())
 }
 
+/// After the hits, one JSON object about the whole query when there is something to say:
+/// its count (`--count`), a suggestion, or notes (`--explain`). It has `query` and no
+/// `rank`, which tells it from a hit.
+pub fn print_json_summary(
+    out: &mut impl Write,
+    qid: Option<&str>,
+    query: &str,
+    outcome: &Outcome,
+) -> io::Result<()> {
+    if outcome.count.is_none() && outcome.suggestion.is_none() && outcome.notes.is_empty() {
+        return Ok(());
+    }
+    let mut summary = json!({ "query": query });
+    if let Some(qid) = qid {
+        summary["qid"] = json!(qid);
+    }
+    if let Some(count) = outcome.count {
+        summary["passages"] = json!(count.passages);
+        summary["articles"] = json!(count.articles);
+    }
+    if let Some(suggestion) = &outcome.suggestion {
+        summary["suggestion"] = json!(suggestion.query);
+    }
+    if !outcome.notes.is_empty() {
+        summary["notes"] = json!(outcome.notes);
+    }
+    serde_json::to_writer(&mut *out, &summary)?;
+    writeln!(out)
+}
+
+/// Prints a whole article (`zoek show`) for a person: metadata, then its passages.
+pub fn print_article(out: &mut impl Write, article: &Article) -> io::Result<()> {
+    writeln!(out, "{TITLE}{}{TITLE:#}", article.title)?;
+    let mut about: Vec<&str> = Vec::new();
+    if let Some(date) = &article.date {
+        about.push(date);
+    }
+    if !article.source.is_empty() {
+        about.push(&article.source);
+    }
+    if !article.url.is_empty() {
+        about.push(&article.url);
+    }
+    if !about.is_empty() {
+        writeln!(out, "{}", about.join(" · "))?;
+    }
+    writeln!(
+        out,
+        "{PATH}{}{PATH:#}  {DIM}id {}{DIM:#}",
+        article.path, article.article_id
+    )?;
+    for passage in &article.passages {
+        writeln!(out)?;
+        write_highlighted(out, &passage.passage, &passage.highlights)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Prints a whole article as one JSON object.
+pub fn print_article_json(out: &mut impl Write, article: &Article) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, article)?;
+    writeln!(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +435,9 @@ mod tests {
             line: 7,
             passage: "over fraude".into(),
             highlights: vec![(5, 11)],
+            ordinal: 0,
+            context: None,
+            explain: None,
         };
         let mut raw = Vec::new();
         print_human(&mut raw, &[hit]).unwrap();

@@ -3,16 +3,24 @@
 //! Syntax: words (all required), `OR` between alternatives, `-word` or `NOT word` to
 //! exclude, `"an exact phrase"`, `title:word` / `body:"phrase"` for one field, and
 //! parentheses. `OR` binds tighter than the implicit AND: `a b OR c` means a AND (b OR c).
+//! `word~` / `word~2` match within an edit distance, `verkiez*` matches word beginnings,
+//! `date:[2019-03-01 TO 2019-03-31]` / `date:2019-03` and `source:NAME` filter.
 //! Every word goes through the index's own Dutch analyzer.
 
 use std::fmt;
+use std::ops::Bound;
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::analysis::{AnalyzedToken, DutchAnalyzer, TokenKind, PART_MARK};
-use crate::index::Fields;
+use crate::analysis::{AnalyzedToken, DutchAnalyzer, PrefixTerms, TokenKind, PART_MARK};
+use crate::filter::{self, DateRange, Filter, Filters};
+use crate::index::{self, Fields};
+use crate::vocab::{ExpandQuery, Pattern};
 
 /// How much more a match in the title weighs than one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -52,11 +60,21 @@ pub enum Scope {
     Body,
 }
 
+/// The largest edit distance of `word~N`.
+pub const MAX_EDITS: u8 = 2;
+
 /// The parsed query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
     Word(Scope, String),
     Phrase(Scope, String),
+    /// `word~N`: terms within N edits of the word's term; `None` (`word~`) picks N from the
+    /// word's length (see [`auto_edits`]).
+    Fuzzy(Scope, String, Option<u8>),
+    /// `verkiez*`: terms that start with the folded prefix.
+    Prefix(Scope, String),
+    /// `date:…`, `source:…`; never changes scores.
+    Filter(Filter),
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
@@ -67,6 +85,9 @@ enum Lexeme {
     Word(String),
     Phrase(String),
     Field(Scope),
+    /// `source:` (its name follows as a word or phrase).
+    Source,
+    Date(DateRange),
     Open,
     Close,
     Or,
@@ -74,12 +95,46 @@ enum Lexeme {
     Not,
 }
 
-fn scope_of(name: &str) -> Option<Scope> {
+fn field_lexeme(name: &str) -> Option<Lexeme> {
     match name {
-        "title" => Some(Scope::Title),
-        "body" => Some(Scope::Body),
+        "title" => Some(Lexeme::Field(Scope::Title)),
+        "body" => Some(Lexeme::Field(Scope::Body)),
+        "source" => Some(Lexeme::Source),
         _ => None,
     }
+}
+
+/// The edit distance of `word~` without a number: none for words of up to 2 letters, 1 up
+/// to 5 letters, 2 beyond (as Elasticsearch's `AUTO`).
+pub fn auto_edits(word: &str) -> u8 {
+    match word.chars().filter(|c| c.is_alphanumeric()).count() {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    }
+}
+
+/// `date:` followed by `[A TO B]` or a period; `rest` is what follows `date:` in the word,
+/// `from` where that starts in `input`. Returns the range and where the lexeme ends.
+fn lex_date(input: &str, from: usize, rest: &str) -> Result<(DateRange, usize), QueryError> {
+    if rest.starts_with('[') {
+        let Some(close) = input[from..].find(']') else {
+            return Err(QueryError(
+                "unclosed '[' in date:[…]; write date:[2019-03-01 TO 2019-03-31]".into(),
+            ));
+        };
+        let range =
+            DateRange::parse_bracketed(&input[from + 1..from + close]).map_err(QueryError)?;
+        return Ok((range, from + close + 1));
+    }
+    if rest.is_empty() {
+        return Err(QueryError(
+            "date: needs a date or a range, e.g. date:2019-03 or date:[2019-03-01 TO 2019-03-31]"
+                .into(),
+        ));
+    }
+    let period = filter::parse_period(rest).map_err(QueryError)?;
+    Ok((DateRange::period(period), from + rest.len()))
 }
 
 fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
@@ -137,16 +192,25 @@ fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                 if let Some((name, rest)) = word.split_once(':') {
                     let is_field_like =
                         !name.is_empty() && name.chars().all(|ch| ch.is_alphabetic());
-                    let scope = scope_of(&name.to_lowercase());
+                    let lower = name.to_lowercase();
+                    if is_field_like && lower == "date" {
+                        let (range, after) = lex_date(input, i + name.len() + 1, rest)?;
+                        out.push(Lexeme::Date(range));
+                        while chars.peek().is_some_and(|&(j, _)| j < after) {
+                            chars.next();
+                        }
+                        continue;
+                    }
+                    let field = field_lexeme(&lower).filter(|_| is_field_like);
                     // `Economie: ...` (a colon ending a word, as in headlines) is text;
                     // `titel:fraude` is a mistyped field.
-                    if is_field_like && scope.is_none() && !rest.is_empty() {
+                    if is_field_like && field.is_none() && !rest.is_empty() {
                         return Err(QueryError(format!(
-                            "unknown field '{name}' in '{word}'; fields are title and body"
+                            "unknown field '{name}' in '{word}'; fields are title, body, date and source"
                         )));
                     }
-                    if let Some(scope) = scope.filter(|_| is_field_like) {
-                        out.push(Lexeme::Field(scope));
+                    if let Some(field) = field {
+                        out.push(field);
                         if !rest.is_empty() {
                             out.push(Lexeme::Word(rest.to_string()));
                         }
@@ -236,8 +300,24 @@ impl Parser {
 
     fn primary(&mut self, scope: Scope) -> Result<Node, QueryError> {
         match self.next() {
-            Some(Lexeme::Word(w)) => Ok(Node::Word(scope, w)),
+            Some(Lexeme::Word(w)) => word_node(scope, w),
             Some(Lexeme::Phrase(p)) => Ok(Node::Phrase(scope, p)),
+            Some(Lexeme::Date(range)) if scope == Scope::All => {
+                Ok(Node::Filter(Filter::Date(range)))
+            }
+            Some(Lexeme::Source) if scope == Scope::All => match self.next() {
+                Some(Lexeme::Word(name)) | Some(Lexeme::Phrase(name))
+                    if !name.trim().is_empty() =>
+                {
+                    Ok(Node::Filter(Filter::Source(name)))
+                }
+                _ => Err(QueryError(
+                    "source: needs a name, e.g. source:nieuwsbode or source:\"Omroep West\"".into(),
+                )),
+            },
+            Some(Lexeme::Date(_)) | Some(Lexeme::Source) => Err(QueryError(
+                "date: and source: cannot stand inside title: or body:".into(),
+            )),
             Some(Lexeme::Field(inner)) if scope == Scope::All => match self.peek() {
                 Some(Lexeme::Word(_)) | Some(Lexeme::Phrase(_)) | Some(Lexeme::Open) => {
                     self.primary(inner)
@@ -266,10 +346,45 @@ impl Parser {
     }
 }
 
+/// A word, or a fuzzy (`word~`, `word~2`) or prefix (`verkiez*`) pattern.
+fn word_node(scope: Scope, word: String) -> Result<Node, QueryError> {
+    if let Some(stem) = word.strip_suffix('*') {
+        if stem.is_empty() || stem.ends_with('*') || stem.ends_with('~') {
+            return Err(QueryError(format!(
+                "'{word}': a prefix needs letters before one '*', e.g. verkiez*"
+            )));
+        }
+        return Ok(Node::Prefix(scope, stem.to_string()));
+    }
+    if let Some((stem, edits)) = word.rsplit_once('~') {
+        if stem.is_empty() {
+            return Err(QueryError(format!(
+                "'{word}': '~' follows a word, e.g. verkiezing~ or verkiezing~2"
+            )));
+        }
+        let edits = match edits {
+            "" => None,
+            n => match n.parse::<u8>() {
+                Ok(n) if n <= MAX_EDITS => Some(n),
+                _ => {
+                    return Err(QueryError(format!(
+                        "'{word}': the edit distance after '~' is 0, 1 or 2"
+                    )))
+                }
+            },
+        };
+        return Ok(Node::Fuzzy(scope, stem.to_string(), edits));
+    }
+    Ok(Node::Word(scope, word))
+}
+
 fn rescope(node: Node, scope: Scope) -> Node {
     match node {
         Node::Word(_, w) => Node::Word(scope, w),
         Node::Phrase(_, p) => Node::Phrase(scope, p),
+        Node::Fuzzy(_, w, n) => Node::Fuzzy(scope, w, n),
+        Node::Prefix(_, w) => Node::Prefix(scope, w),
+        Node::Filter(f) => Node::Filter(f),
         Node::And(items) => Node::And(items.into_iter().map(|n| rescope(n, scope)).collect()),
         Node::Or(items) => Node::Or(items.into_iter().map(|n| rescope(n, scope)).collect()),
         Node::Not(inner) => Node::Not(Box::new(rescope(*inner, scope))),
@@ -292,17 +407,43 @@ pub fn parse(input: &str) -> Result<Node, QueryError> {
     Ok(node)
 }
 
-/// What to highlight in a passage: single terms, or sequences that must stand together.
+/// What to highlight in a passage, and how a passage's word matched (for `--explain`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Matcher {
-    Term(String),
-    Phrase(Vec<(usize, String)>),
+    /// Tokens with this term; `word` is the query word it came from.
+    Term { term: String, word: String },
+    /// A sequence of terms that must stand together, at these relative positions; `text`
+    /// is the query's phrase.
+    Phrase {
+        sequence: Vec<(usize, String)>,
+        text: String,
+    },
+    /// Tokens whose term is within `edits` edits of `term`.
+    Fuzzy {
+        term: String,
+        word: String,
+        edits: u8,
+    },
+    /// Tokens whose term starts with the prefix (or is the prefix read as a word).
+    Prefix { terms: PrefixTerms, word: String },
+    /// Tokens with this term, reached through compound splitting: the query word inside a
+    /// compound (`+fraud` for `fraude`) or a part of a compound query word.
+    Part { term: String, word: String },
 }
 
 /// A query ready to run.
 pub struct Compiled {
     pub query: Box<dyn Query>,
+    /// What to highlight in a passage's body.
     pub matchers: Vec<Matcher>,
+    /// What matches in the title (for `--explain`).
+    pub title_matchers: Vec<Matcher>,
+    /// The parsed query, filters included.
+    pub node: Node,
+    /// Whether a date filter takes part (so articles without a date are left out).
+    pub has_date_filter: bool,
+    /// How its words combine.
+    pub mode: MatchMode,
 }
 
 struct Compiler<'a> {
@@ -312,7 +453,11 @@ struct Compiler<'a> {
     drop_stopwords: bool,
     /// How the words of a query combine: Must (all required) or Should (any, ranked).
     positive_occur: Occur,
+    /// Compile date filters as if they passed every article (for counting what a date
+    /// filter left out).
+    neutral_dates: bool,
     matchers: Vec<Matcher>,
+    title_matchers: Vec<Matcher>,
 }
 
 /// Parses and compiles `input` against an index's fields and analyzer.
@@ -322,24 +467,106 @@ pub fn compile(
     analyzer: &DutchAnalyzer,
     fields: &Fields,
 ) -> Result<Compiled, QueryError> {
-    let node = parse(input)?;
-    let mut compiler = Compiler {
-        analyzer,
-        fields,
-        drop_stopwords: has_content_word(&node, analyzer),
-        positive_occur: match mode {
-            MatchMode::All => Occur::Must,
-            MatchMode::Any => Occur::Should,
-        },
-        matchers: Vec::new(),
+    compile_node(parse(input)?, mode, analyzer, fields)
+}
+
+/// `node` narrowed by the command line's filters: every filter is required; several
+/// `--source`s are alternatives.
+pub fn with_filters(node: Node, filters: &Filters) -> Node {
+    if filters.is_empty() {
+        return node;
+    }
+    let mut items = match node {
+        Node::And(items) => items,
+        other => vec![other],
     };
-    let query = compiler
+    if let Some(range) = filters.date {
+        items.push(Node::Filter(Filter::Date(range)));
+    }
+    let mut sources: Vec<Node> = filters
+        .sources
+        .iter()
+        .map(|s| Node::Filter(Filter::Source(s.clone())))
+        .collect();
+    match sources.len() {
+        0 => {}
+        1 => items.append(&mut sources),
+        _ => items.push(Node::Or(sources)),
+    }
+    Node::And(items)
+}
+
+/// Compiles a parsed query.
+pub fn compile_node(
+    node: Node,
+    mode: MatchMode,
+    analyzer: &DutchAnalyzer,
+    fields: &Fields,
+) -> Result<Compiled, QueryError> {
+    let mut compiler = Compiler::new(&node, mode, analyzer, fields, false);
+    let mut query = compiler
         .node(&node, true)?
         .ok_or_else(|| QueryError("the query has no searchable words".into()))?;
+    if loose_date_filter(&node, true) {
+        // A date filter under NOT or OR must still leave out articles without a date.
+        query = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Must, filter_clause(has_date())),
+        ]));
+    }
     Ok(Compiled {
         query,
         matchers: compiler.matchers,
+        title_matchers: compiler.title_matchers,
+        has_date_filter: has_date_filter(&node),
+        node,
+        mode,
     })
+}
+
+/// The passages without a date that the query would match if its date filters let
+/// undated articles through; `None` when it has no date filter.
+pub fn undated_probe(
+    node: &Node,
+    mode: MatchMode,
+    analyzer: &DutchAnalyzer,
+    fields: &Fields,
+) -> Result<Option<Box<dyn Query>>, QueryError> {
+    if !has_date_filter(node) {
+        return Ok(None);
+    }
+    let mut compiler = Compiler::new(node, mode, analyzer, fields, true);
+    Ok(compiler.node(node, true)?.map(|query| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::MustNot, has_date()),
+        ]))
+    }))
+}
+
+fn has_date() -> Box<dyn Query> {
+    Box::new(ExistsQuery::new(index::DATE_KEY.to_string(), false))
+}
+
+fn has_date_filter(node: &Node) -> bool {
+    match node {
+        Node::Filter(Filter::Date(_)) => true,
+        Node::And(items) | Node::Or(items) => items.iter().any(has_date_filter),
+        Node::Not(inner) => has_date_filter(inner),
+        _ => false,
+    }
+}
+
+/// Whether a date filter stands where it does not by itself require a date (under NOT,
+/// or as an OR alternative).
+fn loose_date_filter(node: &Node, required: bool) -> bool {
+    match node {
+        Node::Filter(Filter::Date(_)) => !required,
+        Node::And(items) => items.iter().any(|n| loose_date_filter(n, required)),
+        Node::Or(items) => items.iter().any(|n| loose_date_filter(n, false)),
+        Node::Not(inner) => loose_date_filter(inner, false),
+        _ => false,
+    }
 }
 
 /// Whether a positive part of the query has a word that is not a stopword.
@@ -349,12 +576,40 @@ fn has_content_word(node: &Node, analyzer: &DutchAnalyzer) -> bool {
             .tokens(w)
             .iter()
             .any(|t| t.kind == TokenKind::Word && !t.stopword),
+        Node::Fuzzy(..) | Node::Prefix(..) => true,
+        Node::Filter(_) => false,
         Node::And(items) | Node::Or(items) => items.iter().any(|n| has_content_word(n, analyzer)),
         Node::Not(_) => false,
     }
 }
 
-impl Compiler<'_> {
+/// A filter as a clause that restricts without scoring.
+fn filter_clause(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+impl<'a> Compiler<'a> {
+    fn new(
+        node: &Node,
+        mode: MatchMode,
+        analyzer: &'a DutchAnalyzer,
+        fields: &'a Fields,
+        neutral_dates: bool,
+    ) -> Self {
+        Compiler {
+            analyzer,
+            fields,
+            drop_stopwords: has_content_word(node, analyzer),
+            positive_occur: match mode {
+                MatchMode::All => Occur::Must,
+                MatchMode::Any => Occur::Should,
+            },
+            neutral_dates,
+            matchers: Vec::new(),
+            title_matchers: Vec::new(),
+        }
+    }
+
     fn fields_of(&self, scope: Scope) -> Vec<(Field, f32)> {
         match scope {
             Scope::All => vec![(self.fields.title, TITLE_BOOST), (self.fields.body, 1.0)],
@@ -363,11 +618,26 @@ impl Compiler<'_> {
         }
     }
 
+    fn add_matcher(&mut self, scope: Scope, positive: bool, matcher: Matcher) {
+        if !positive {
+            return;
+        }
+        if scope != Scope::Body {
+            self.title_matchers.push(matcher.clone());
+        }
+        if scope != Scope::Title {
+            self.matchers.push(matcher);
+        }
+    }
+
     /// The query for `node`; `None` when it has nothing to search (only stopwords).
     fn node(&mut self, node: &Node, positive: bool) -> Result<Option<Box<dyn Query>>, QueryError> {
         match node {
             Node::Word(scope, word) => Ok(self.text(*scope, word, false, positive)),
             Node::Phrase(scope, phrase) => Ok(self.text(*scope, phrase, true, positive)),
+            Node::Fuzzy(scope, word, edits) => self.fuzzy(*scope, word, *edits, positive).map(Some),
+            Node::Prefix(scope, word) => self.prefix(*scope, word, positive).map(Some),
+            Node::Filter(filter) => self.filter(filter, positive).map(Some),
             Node::Not(inner) => self.node(inner, false),
             Node::Or(items) => {
                 let mut clauses = Vec::new();
@@ -404,6 +674,100 @@ impl Compiler<'_> {
         }
     }
 
+    fn filter(&mut self, filter: &Filter, positive: bool) -> Result<Box<dyn Query>, QueryError> {
+        let query: Box<dyn Query> = match filter {
+            Filter::Date(_) if self.neutral_dates => {
+                if positive {
+                    Box::new(AllQuery)
+                } else {
+                    Box::new(EmptyQuery)
+                }
+            }
+            Filter::Date(range) => match range.key_bounds() {
+                (Bound::Unbounded, Bound::Unbounded) => has_date(),
+                (from, to) => {
+                    let term =
+                        |b: Bound<i64>| b.map(|v| Term::from_field_i64(self.fields.date_key, v));
+                    Box::new(RangeQuery::new(term(from), term(to)))
+                }
+            },
+            Filter::Source(name) => {
+                let key = filter::source_key(self.analyzer, name);
+                if key.is_empty() {
+                    return Err(QueryError(format!(
+                        "source '{name}' has no letters or digits"
+                    )));
+                }
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.source_key, &key),
+                    IndexRecordOption::Basic,
+                ))
+            }
+        };
+        Ok(filter_clause(query))
+    }
+
+    fn fuzzy(
+        &mut self,
+        scope: Scope,
+        word: &str,
+        edits: Option<u8>,
+        positive: bool,
+    ) -> Result<Box<dyn Query>, QueryError> {
+        let term = self
+            .analyzer
+            .single_term(word)
+            .ok_or_else(|| QueryError(format!("'{word}~': '~' applies to one word")))?;
+        let edits = edits.unwrap_or_else(|| auto_edits(word));
+        self.add_matcher(
+            scope,
+            positive,
+            Matcher::Fuzzy {
+                term: term.clone(),
+                word: word.to_string(),
+                edits,
+            },
+        );
+        let pattern = Pattern::Fuzzy { term, edits };
+        Ok(self.per_field(scope, |field| {
+            Box::new(ExpandQuery::new(field, pattern.clone()))
+        }))
+    }
+
+    fn prefix(
+        &mut self,
+        scope: Scope,
+        word: &str,
+        positive: bool,
+    ) -> Result<Box<dyn Query>, QueryError> {
+        let terms = self
+            .analyzer
+            .prefix(word)
+            .ok_or_else(|| QueryError(format!("'{word}*': a prefix needs a letter or digit")))?;
+        self.add_matcher(
+            scope,
+            positive,
+            Matcher::Prefix {
+                terms: terms.clone(),
+                word: word.to_string(),
+            },
+        );
+        let pattern = Pattern::Prefix(terms);
+        Ok(self.per_field(scope, |field| {
+            Box::new(ExpandQuery::new(field, pattern.clone()))
+        }))
+    }
+
+    /// One query per field of `scope`, boosted, as alternatives.
+    fn per_field(&self, scope: Scope, make: impl Fn(Field) -> Box<dyn Query>) -> Box<dyn Query> {
+        let clauses = self
+            .fields_of(scope)
+            .into_iter()
+            .map(|(field, boost)| (Occur::Should, boosted(make(field), boost)))
+            .collect();
+        combine(clauses).unwrap_or_else(|| Box::new(EmptyQuery))
+    }
+
     /// A word or phrase: one term, or the analyzed words in sequence.
     fn text(
         &mut self,
@@ -434,20 +798,30 @@ impl Compiler<'_> {
                     .map(|t| t.term.as_str())
             })
             .flatten();
-        if positive && scope != Scope::Title {
-            self.matchers.push(if sequence.len() == 1 {
-                Matcher::Term(sequence[0].1.clone())
-            } else {
-                Matcher::Phrase(sequence.clone())
-            });
-            if let Some(joined) = joined {
-                self.matchers.push(Matcher::Term(joined.to_string()));
+        let matcher = if sequence.len() == 1 {
+            Matcher::Term {
+                term: sequence[0].1.clone(),
+                word: text[words[0].start..words[0].end].to_string(),
             }
+        } else {
+            Matcher::Phrase {
+                sequence: sequence.clone(),
+                text: text.to_string(),
+            }
+        };
+        self.add_matcher(scope, positive, matcher);
+        if let Some(joined) = joined {
+            self.add_matcher(
+                scope,
+                positive,
+                Matcher::Term {
+                    term: joined.to_string(),
+                    word: text.to_string(),
+                },
+            );
         }
-        let compound =
-            (!phrase && sequence.len() == 1 && self.analyzer.splits_compounds()).then(|| {
-                self.compound_terms(&tokens, &sequence[0].1, positive && scope != Scope::Title)
-            });
+        let compound = (!phrase && sequence.len() == 1 && self.analyzer.splits_compounds())
+            .then(|| self.compound_terms(&tokens, &sequence[0].1, text, scope, positive));
         let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost) in self.fields_of(scope) {
             let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
@@ -487,7 +861,9 @@ impl Compiler<'_> {
         &mut self,
         tokens: &[AnalyzedToken],
         term: &str,
-        highlight: bool,
+        word: &str,
+        scope: Scope,
+        positive: bool,
     ) -> (String, Vec<(String, String)>) {
         let inside = format!("{PART_MARK}{term}");
         let parts: Vec<(String, String)> = tokens
@@ -500,12 +876,14 @@ impl Compiler<'_> {
                 )
             })
             .collect();
-        if highlight {
-            self.matchers.push(Matcher::Term(inside.clone()));
-            for (plain, part) in &parts {
-                self.matchers.push(Matcher::Term(plain.clone()));
-                self.matchers.push(Matcher::Term(part.clone()));
-            }
+        let part = |term: &String| Matcher::Part {
+            term: term.clone(),
+            word: word.to_string(),
+        };
+        self.add_matcher(scope, positive, part(&inside));
+        for (plain, inside_other) in &parts {
+            self.add_matcher(scope, positive, part(plain));
+            self.add_matcher(scope, positive, part(inside_other));
         }
         (inside, parts)
     }
@@ -599,6 +977,93 @@ mod tests {
     }
 
     #[test]
+    fn fuzzy_words_and_prefixes() {
+        assert_eq!(
+            parse("verkiezingsfruade~ Rute~1 krebs~2 verkiez*").unwrap(),
+            Node::And(vec![
+                Node::Fuzzy(Scope::All, "verkiezingsfruade".into(), None),
+                Node::Fuzzy(Scope::All, "Rute".into(), Some(1)),
+                Node::Fuzzy(Scope::All, "krebs".into(), Some(2)),
+                Node::Prefix(Scope::All, "verkiez".into()),
+            ])
+        );
+        assert_eq!(
+            parse("title:verkiez*").unwrap(),
+            Node::Prefix(Scope::Title, "verkiez".into())
+        );
+        assert_eq!(auto_edits("Rute"), 1);
+        assert_eq!(auto_edits("verkiezingsfruade"), 2);
+        assert_eq!(auto_edits("de"), 0);
+    }
+
+    #[test]
+    fn date_and_source_filters() {
+        use time::macros::date;
+        let march = DateRange {
+            from: Some(date!(2019 - 03 - 01)),
+            to: Some(date!(2019 - 03 - 31)),
+        };
+        assert_eq!(
+            parse("fraude date:[2019-03-01 TO 2019-03-31]").unwrap(),
+            Node::And(vec![w("fraude"), Node::Filter(Filter::Date(march))])
+        );
+        assert_eq!(
+            parse("date:2019-03").unwrap(),
+            Node::Filter(Filter::Date(march))
+        );
+        assert_eq!(
+            parse("date:[2019-03 TO *]").unwrap(),
+            Node::Filter(Filter::Date(DateRange {
+                from: Some(date!(2019 - 03 - 01)),
+                to: None
+            }))
+        );
+        assert_eq!(
+            parse("source:\"Omroep West\" OR source:nieuwsbode -source:x").unwrap(),
+            Node::And(vec![
+                Node::Or(vec![
+                    Node::Filter(Filter::Source("Omroep West".into())),
+                    Node::Filter(Filter::Source("nieuwsbode".into())),
+                ]),
+                Node::Not(Box::new(Node::Filter(Filter::Source("x".into())))),
+            ])
+        );
+    }
+
+    #[test]
+    fn command_line_filters_join_the_query() {
+        let filters = Filters {
+            date: None,
+            sources: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(
+            with_filters(parse("x y").unwrap(), &filters),
+            Node::And(vec![
+                w("x"),
+                w("y"),
+                Node::Or(vec![
+                    Node::Filter(Filter::Source("a".into())),
+                    Node::Filter(Filter::Source("b".into())),
+                ]),
+            ])
+        );
+        assert_eq!(with_filters(w("x"), &Filters::default()), w("x"));
+    }
+
+    #[test]
+    fn date_filters_that_need_a_date_of_their_own() {
+        let required = parse("x date:2019").unwrap();
+        assert!(!loose_date_filter(&required, true));
+        for loose in [
+            "x -date:2019",
+            "x OR date:2019",
+            "x (date:2019 OR date:2021)",
+        ] {
+            assert!(loose_date_filter(&parse(loose).unwrap(), true), "{loose}");
+        }
+    }
+
+    #[test]
     fn syntax_errors_are_messages() {
         for (input, expected) in [
             ("\"open phrase", "unclosed quote"),
@@ -610,6 +1075,16 @@ mod tests {
             ("", "empty query"),
             ("NOT", "NOT needs a word"),
             ("title:", "a field name needs a word"),
+            ("verkiezing~3", "0, 1 or 2"),
+            ("~", "'~' follows a word"),
+            ("*", "a prefix needs letters"),
+            ("a**", "a prefix needs letters"),
+            ("date:[2019 TO", "unclosed '['"),
+            ("date:[2019 2020]", "TO 2019-03-31"),
+            ("date:2019-13", "no month 13"),
+            ("date:", "date: needs a date"),
+            ("x source:", "source: needs a name"),
+            ("title: date:2019", "a field name needs a word"),
         ] {
             let err = parse(input).unwrap_err();
             assert!(err.0.contains(expected), "{input:?} gave {err}");

@@ -141,6 +141,26 @@ pub struct AnalyzedToken {
     pub stopword: bool,
 }
 
+/// Cuts a term beyond [`MAX_TERM_BYTES`] at a character boundary.
+fn cut(term: &mut String) {
+    if term.len() > MAX_TERM_BYTES {
+        let mut at = MAX_TERM_BYTES;
+        while !term.is_char_boundary(at) {
+            at -= 1;
+        }
+        term.truncate(at);
+    }
+}
+
+/// The terms a prefix query compares with; see [`DutchAnalyzer::prefix`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrefixTerms {
+    /// Indexed terms starting with this match.
+    pub prefix: String,
+    /// The prefix read as a whole word and stemmed; this term matches too.
+    pub as_word: String,
+}
+
 /// The Dutch analysis pipeline. Cheap to clone.
 #[derive(Clone)]
 pub struct DutchAnalyzer {
@@ -173,13 +193,7 @@ impl DutchAnalyzer {
         } else {
             folded.to_string()
         };
-        if term.len() > MAX_TERM_BYTES {
-            let mut cut = MAX_TERM_BYTES;
-            while !term.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            term.truncate(cut);
-        }
+        cut(&mut term);
         term
     }
 
@@ -222,6 +236,66 @@ impl DutchAnalyzer {
             }
         }
         terms
+    }
+
+    /// The folded words of `text`, unstemmed and joined by single spaces: how zoek compares
+    /// names such as sources (`Omroep West`, `omroep-west` and `OMROEP  WEST` give
+    /// `omroep west`).
+    pub fn keyword(&self, text: &str) -> String {
+        let mut key = String::with_capacity(text.len());
+        let mut folded = String::new();
+        for word in Words::new(text) {
+            fold::fold_into(&text[word.start..word.end], &mut folded);
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.push_str(&folded);
+        }
+        key
+    }
+
+    /// What a prefix query (`verkiez*`) compares terms with: the folded text, unstemmed
+    /// (a word's beginning is not a word to stem), with hyphenated parts written together as
+    /// in the joined token; and the term the prefix would have as a whole word, so that
+    /// `rutte*` also finds `Rutte`, indexed under its stem.
+    pub fn prefix(&self, text: &str) -> Option<PrefixTerms> {
+        let words: Vec<String> = Words::new(text)
+            .map(|w| fold::fold(&text[w.start..w.end]))
+            .collect();
+        let mut folded = match words.len() {
+            0 => return None,
+            1 => words.into_iter().next().unwrap_or_default(),
+            _ => words
+                .iter()
+                .flat_map(|w| w.chars())
+                .filter(|c| c.is_alphanumeric())
+                .collect(),
+        };
+        let as_word = self.term_of(&folded);
+        cut(&mut folded);
+        Some(PrefixTerms {
+            prefix: folded,
+            as_word,
+        })
+    }
+
+    /// The single term a query word searches: its joined form when hyphenated
+    /// (`CDA-leider` → `cdaleider`), else its one analyzed word; `None` when `text` holds
+    /// no word or several separate ones.
+    pub fn single_term(&self, text: &str) -> Option<String> {
+        let tokens = self.tokens(text);
+        if let Some(joined) = tokens.iter().find(|t| t.kind == TokenKind::Joined) {
+            let whole = tokens
+                .iter()
+                .filter(|t| t.kind == TokenKind::Word)
+                .all(|t| t.start >= joined.start && t.end <= joined.end);
+            return whole.then(|| joined.term.clone());
+        }
+        let mut words = tokens.iter().filter(|t| t.kind == TokenKind::Word);
+        match (words.next(), words.next()) {
+            (Some(one), None) => Some(one.term.clone()),
+            _ => None,
+        }
     }
 
     /// Calls `sink` with every token of `text`, in order of position.
@@ -458,6 +532,48 @@ mod tests {
         let word = "ä".repeat(300) + "x";
         let tokens = DutchAnalyzer::new(Analysis::Plain).tokens(&word);
         assert!(tokens[0].term.len() <= MAX_TERM_BYTES);
+    }
+
+    #[test]
+    fn keyword_folds_and_normalises_separators() {
+        let analyzer = DutchAnalyzer::new(Analysis::Stemmed);
+        for name in [
+            "Omroep West",
+            "omroep-west",
+            "  OMROEP   West ",
+            "Omróep_West",
+        ] {
+            assert_eq!(analyzer.keyword(name), "omroep west", "{name}");
+        }
+        assert_eq!(analyzer.keyword(""), "");
+    }
+
+    #[test]
+    fn prefixes_are_folded_but_not_stemmed() {
+        let analyzer = DutchAnalyzer::new(Analysis::Stemmed);
+        for text in ["verkiez", "Verkiez", "verkïez", "VERKIEZ"] {
+            assert_eq!(analyzer.prefix(text).unwrap().prefix, "verkiez", "{text}");
+        }
+        let rutte = analyzer.prefix("Rutte").unwrap();
+        assert_eq!(rutte.prefix, "rutte");
+        assert_eq!(rutte.as_word, analyzer.normalize_word("Rutte"));
+        assert_eq!(analyzer.prefix("Noord-Hol").unwrap().prefix, "noordhol");
+        assert_eq!(analyzer.prefix("--"), None);
+    }
+
+    #[test]
+    fn single_term_of_a_query_word() {
+        let analyzer = DutchAnalyzer::new(Analysis::Stemmed);
+        assert_eq!(
+            analyzer.single_term("Verkiezingen").as_deref(),
+            Some(analyzer.normalize_word("verkiezing").as_str())
+        );
+        assert_eq!(
+            analyzer.single_term("CDA-leider").as_deref(),
+            Some("cdaleider")
+        );
+        assert_eq!(analyzer.single_term("10:30"), None);
+        assert_eq!(analyzer.single_term("..."), None);
     }
 
     #[test]

@@ -64,8 +64,8 @@ pub fn search(args: &[&str]) -> Run {
     zoek(&all)
 }
 
-/// The JSON hits of a search.
-pub fn json_hits(args: &[&str]) -> Vec<serde_json::Value> {
+/// All JSON lines of a search: hits, and the query's summary line (no `rank`) if any.
+pub fn json_lines(args: &[&str]) -> Vec<serde_json::Value> {
     let mut all = vec!["--json"];
     all.extend_from_slice(args);
     let run = search(&all);
@@ -74,6 +74,29 @@ pub fn json_hits(args: &[&str]) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect()
+}
+
+/// The JSON hits of a search.
+pub fn json_hits(args: &[&str]) -> Vec<serde_json::Value> {
+    json_lines(args)
+        .into_iter()
+        .filter(|line| line.get("rank").is_some())
+        .collect()
+}
+
+/// The summary line of a JSON search (count, suggestion, notes), if it printed one.
+pub fn json_summary(args: &[&str]) -> Option<serde_json::Value> {
+    let lines = json_lines(args);
+    let summaries: Vec<&serde_json::Value> =
+        lines.iter().filter(|l| l.get("rank").is_none()).collect();
+    assert!(summaries.len() <= 1, "one summary at most: {lines:#?}");
+    if let Some(summary) = summaries.first() {
+        assert!(
+            std::ptr::eq(*summary, lines.last().unwrap()),
+            "the summary comes last"
+        );
+    }
+    summaries.first().map(|s| (*s).clone())
 }
 
 /// The highlighted parts of a JSON hit's passage.
