@@ -71,6 +71,7 @@ fn main() -> Result<()> {
     let options = SearchOptions {
         limit: args.limit,
         per_article: false,
+        passages: true,
     };
     let plain = QueryOptions::default();
     let dated = QueryOptions {

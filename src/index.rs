@@ -28,7 +28,7 @@ use crate::passage;
 /// Memory for tantivy's indexing buffers, shared by its threads.
 const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 /// Bumped whenever the schema or the meaning of stored fields changes.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 const CURRENT_FILE: &str = "CURRENT";
 const LOCK_FILE: &str = "LOCK";
 const META_FILE: &str = "zoek.json";
@@ -38,6 +38,11 @@ const META_FILE: &str = "zoek.json";
 pub struct Fields {
     pub title: Field,
     pub body: Field,
+    /// The whole article's title and text, on its article document.
+    pub article_title: Field,
+    pub article_body: Field,
+    /// [`PASSAGE_LEVEL`] or [`ARTICLE_LEVEL`].
+    pub level: Field,
     pub article_id: Field,
     /// A 64-bit hash of the article id as a fast field, to group passages by article
     /// without loading stored documents.
@@ -59,23 +64,33 @@ pub struct Fields {
 
 /// Fast-field names, for the code that reads columns by name.
 pub const ARTICLE_KEY: &str = "article_key";
+/// The `level` of passage documents and of article documents.
+pub const PASSAGE_LEVEL: &str = "p";
+pub const ARTICLE_LEVEL: &str = "a";
 pub const DATE_KEY: &str = "date_key";
 pub const ORDINAL: &str = "ordinal";
 
-/// The schema of a zoek index: one document per passage.
+/// The schema of a zoek index: one document per passage, which search ranks and prints,
+/// and one per article (`level` `a`, fields `article_title`/`article_body`, nothing stored
+/// but its id), which ranks whole articles for `--per-article`, TREC output and `zoek eval`.
 pub fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let text = TextOptions::default().set_stored().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(analysis::ANALYZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(analysis::ANALYZER_NAME)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text = TextOptions::default()
+        .set_stored()
+        .set_indexing_options(indexing.clone());
+    let unstored = TextOptions::default().set_indexing_options(indexing);
     let fields = Fields {
         title: builder.add_text_field("title", text.clone()),
         body: builder.add_text_field("body", text),
+        article_title: builder.add_text_field("article_title", unstored.clone()),
+        article_body: builder.add_text_field("article_body", unstored),
+        level: builder.add_text_field("level", STRING),
         article_id: builder.add_text_field("article_id", STRING | STORED),
         file: builder.add_text_field("file", STRING),
-        article_key: builder.add_u64_field(ARTICLE_KEY, FAST),
+        article_key: builder.add_u64_field(ARTICLE_KEY, INDEXED | FAST),
         date: builder.add_text_field("date", STORED),
         date_key: builder.add_i64_field(DATE_KEY, INDEXED | FAST),
         source: builder.add_text_field("source", STORED),
@@ -631,8 +646,24 @@ fn add_article(
         doc.add_text(fields.path, &article.path);
         doc.add_u64(fields.line, line as u64);
         doc.add_u64(fields.ordinal, ordinal as u64);
+        doc.add_text(fields.level, PASSAGE_LEVEL);
         writer.add_document(doc)?;
     }
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.level, ARTICLE_LEVEL);
+    doc.add_text(fields.article_title, &article.title);
+    doc.add_text(fields.article_body, &article.body);
+    doc.add_text(fields.article_id, &article.id);
+    doc.add_u64(fields.article_key, key);
+    doc.add_text(fields.file, file);
+    if let Some(day) = article.date {
+        doc.add_i64(fields.date_key, filter::date_key(day));
+    }
+    if !source_key.is_empty() {
+        doc.add_text(fields.source_key, &source_key);
+    }
+    doc.add_u64(fields.ordinal, 0);
+    writer.add_document(doc)?;
     Ok(passages.len() as u64)
 }
 

@@ -372,6 +372,7 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
     let options = SearchOptions {
         limit: args.limit,
         per_article: args.per_article || format == Format::Trec,
+        passages: format != Format::Trec,
     };
     let mut out = anstream::AutoStream::new(io::stdout().lock(), color_choice(args.color));
     let mut failed = false;
@@ -431,6 +432,7 @@ fn run_eval(args: EvalArgs) -> Result<ExitCode> {
     let options = SearchOptions {
         limit: args.depth,
         per_article: true,
+        passages: false,
     };
     let query_options = QueryOptions {
         suggest: false,

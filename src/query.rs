@@ -31,6 +31,15 @@ pub const PART_BOOST: f32 = 0.5;
 /// `verkiezingsfraude`) relative to the compound itself.
 pub const SPLIT_BOOST: f32 = 0.3;
 
+/// Which documents a query ranks: passages (what zoek prints) or whole articles (for
+/// `--per-article`, TREC output and `zoek eval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Level {
+    #[default]
+    Passage,
+    Article,
+}
+
 /// Whether a passage must contain every word of the query, or any of them (ranked by how
 /// many and how rare: natural-language queries such as headlines).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -453,6 +462,8 @@ struct Compiler<'a> {
     drop_stopwords: bool,
     /// How the words of a query combine: Must (all required) or Should (any, ranked).
     positive_occur: Occur,
+    /// Which fields the words search.
+    level: Level,
     /// Compile date filters as if they passed every article (for counting what a date
     /// filter left out).
     neutral_dates: bool,
@@ -467,7 +478,7 @@ pub fn compile(
     analyzer: &DutchAnalyzer,
     fields: &Fields,
 ) -> Result<Compiled, QueryError> {
-    compile_node(parse(input)?, mode, analyzer, fields)
+    compile_node(parse(input)?, mode, Level::Passage, analyzer, fields)
 }
 
 /// `node` narrowed by the command line's filters: every filter is required; several
@@ -500,13 +511,29 @@ pub fn with_filters(node: Node, filters: &Filters) -> Node {
 pub fn compile_node(
     node: Node,
     mode: MatchMode,
+    level: Level,
     analyzer: &DutchAnalyzer,
     fields: &Fields,
 ) -> Result<Compiled, QueryError> {
     let mut compiler = Compiler::new(&node, mode, analyzer, fields, false);
+    compiler.level = level;
     let mut query = compiler
         .node(&node, true)?
         .ok_or_else(|| QueryError("the query has no searchable words".into()))?;
+    if !has_text(&node) {
+        // Filters alone hold for both kinds of document; keep the level asked for.
+        let level_term = match level {
+            Level::Passage => index::PASSAGE_LEVEL,
+            Level::Article => index::ARTICLE_LEVEL,
+        };
+        query = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (
+                Occur::Must,
+                filter_clause(term_query(fields.level, level_term)),
+            ),
+        ]));
+    }
     if loose_date_filter(&node, true) {
         // A date filter under NOT or OR must still leave out articles without a date.
         query = Box::new(BooleanQuery::new(vec![
@@ -569,6 +596,15 @@ fn loose_date_filter(node: &Node, required: bool) -> bool {
     }
 }
 
+/// Whether the query searches any text (else it is filters only).
+fn has_text(node: &Node) -> bool {
+    match node {
+        Node::Filter(_) | Node::Not(_) => false,
+        Node::And(items) | Node::Or(items) => items.iter().any(has_text),
+        _ => true,
+    }
+}
+
 /// Whether a positive part of the query has a word that is not a stopword.
 fn has_content_word(node: &Node, analyzer: &DutchAnalyzer) -> bool {
     match node {
@@ -604,6 +640,7 @@ impl<'a> Compiler<'a> {
                 MatchMode::All => Occur::Must,
                 MatchMode::Any => Occur::Should,
             },
+            level: Level::Passage,
             neutral_dates,
             matchers: Vec::new(),
             title_matchers: Vec::new(),
@@ -611,10 +648,14 @@ impl<'a> Compiler<'a> {
     }
 
     fn fields_of(&self, scope: Scope) -> Vec<(Field, f32)> {
+        let (title, body) = match self.level {
+            Level::Passage => (self.fields.title, self.fields.body),
+            Level::Article => (self.fields.article_title, self.fields.article_body),
+        };
         match scope {
-            Scope::All => vec![(self.fields.title, TITLE_BOOST), (self.fields.body, 1.0)],
-            Scope::Title => vec![(self.fields.title, TITLE_BOOST)],
-            Scope::Body => vec![(self.fields.body, 1.0)],
+            Scope::All => vec![(title, TITLE_BOOST), (body, 1.0)],
+            Scope::Title => vec![(title, TITLE_BOOST)],
+            Scope::Body => vec![(body, 1.0)],
         }
     }
 

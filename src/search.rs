@@ -18,16 +18,18 @@ use anyhow::{anyhow, Result};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
-use tantivy::query::{EnableScoring, Query};
-use tantivy::schema::Value;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
+use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+};
 
 use crate::analysis::{fold, DutchAnalyzer, TokenKind};
 use crate::article::{self, ContextPassage};
 use crate::explain::{self, Explain};
 use crate::filter::Filters;
 use crate::index::{self, Fields, ZoekIndex};
-use crate::query::{self, Compiled, MatchMode, Matcher};
+use crate::query::{self, Compiled, Level, MatchMode, Matcher};
 use crate::suggest::{self, Suggestion};
 use crate::vocab::Pattern;
 
@@ -71,7 +73,11 @@ pub struct Context {
 #[derive(Debug, Clone, Copy)]
 pub struct SearchOptions {
     pub limit: usize,
+    /// One hit per article, articles ranked by their whole text.
     pub per_article: bool,
+    /// Whether hits carry their passage (else only the article, for TREC output and
+    /// `zoek eval`).
+    pub passages: bool,
 }
 
 /// The order of hits.
@@ -183,18 +189,55 @@ pub fn run(
         query::parse(input).map_err(invalid)?,
         &query_options.filters,
     );
-    let compiled =
-        query::compile_node(node, query_options.matching, &index.analyzer, &index.fields)
-            .map_err(invalid)?;
+    let compile = |level| {
+        query::compile_node(
+            node.clone(),
+            query_options.matching,
+            level,
+            &index.analyzer,
+            &index.fields,
+        )
+        .map_err(invalid)
+    };
+    let compiled = compile(Level::Passage)?;
     let searcher = index.reader.searcher();
+    let passage_stats = LevelStats::new(&searcher, &index.fields, Level::Passage)?;
     let mut outcome = Outcome::default();
     let found = if query_options.count_only {
         let count = count(&searcher, &compiled.query)?;
         outcome.count = Some(count);
         count.passages as usize
+    } else if options.per_article {
+        // Articles rank by their whole text; each shows its best passage.
+        let articles = compile(Level::Article)?;
+        let by_article = SearchOptions {
+            per_article: false,
+            ..options
+        };
+        let article_stats = LevelStats::new(&searcher, &index.fields, Level::Article)?;
+        let ranked = rank(
+            &searcher,
+            &article_stats,
+            &articles.query,
+            by_article,
+            query_options.sort,
+        )?;
+        outcome.hits = if options.passages {
+            let best = best_passages(index, &searcher, &compiled, &ranked)?;
+            hits(index, &searcher, &passage_stats, &compiled, &best, query_options)?
+        } else {
+            article_hits(&searcher, &index.fields, &ranked)?
+        };
+        outcome.hits.len()
     } else {
-        let ranked = rank(&searcher, &compiled.query, options, query_options.sort)?;
-        outcome.hits = hits(index, &searcher, &compiled, &ranked, query_options)?;
+        let ranked = rank(
+            &searcher,
+            &passage_stats,
+            &compiled.query,
+            options,
+            query_options.sort,
+        )?;
+        outcome.hits = hits(index, &searcher, &passage_stats, &compiled, &ranked, query_options)?;
         outcome.hits.len()
     };
     if query_options.explain {
@@ -227,6 +270,7 @@ fn finds_at_least(
     let Ok(compiled) = query::compile_node(
         query::with_filters(node, &query_options.filters),
         query_options.matching,
+        Level::Passage,
         &index.analyzer,
         &index.fields,
     ) else {
@@ -296,9 +340,46 @@ impl Keys {
     }
 }
 
+/// BM25 statistics of one level of documents. Passages and articles share one index, and
+/// tantivy's own statistics count every document: the average length of `article_body`
+/// would be divided over passages that do not have it, and every article would look long.
+pub struct LevelStats<'a> {
+    searcher: &'a Searcher,
+    docs: u64,
+}
+
+impl<'a> LevelStats<'a> {
+    pub fn new(searcher: &'a Searcher, fields: &Fields, level: Level) -> tantivy::Result<Self> {
+        let name = match level {
+            Level::Passage => index::PASSAGE_LEVEL,
+            Level::Article => index::ARTICLE_LEVEL,
+        };
+        let docs = searcher.doc_freq(&Term::from_field_text(fields.level, name))?;
+        Ok(LevelStats {
+            searcher,
+            docs: docs.max(1),
+        })
+    }
+}
+
+impl Bm25StatisticsProvider for LevelStats<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.docs)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
 /// The best passages in `sort` order, at most one per article when asked.
 fn rank(
     searcher: &Searcher,
+    stats: &LevelStats,
     query: &dyn Query,
     options: SearchOptions,
     sort: SortOrder,
@@ -307,9 +388,9 @@ fn rank(
         return Ok(Vec::new());
     }
     match sort {
-        SortOrder::Relevance => top_by_score(searcher, query, options),
+        SortOrder::Relevance => top_by_score(searcher, stats, query, options),
         SortOrder::Date | SortOrder::DateDesc => {
-            let mut all = searcher.search(query, &Matches::all())?;
+            let mut all = searcher.search_with_statistics_provider(query, &Matches::all(), stats)?;
             all.sort_by(by_date(sort == SortOrder::DateDesc));
             Ok(select(all, options))
         }
@@ -336,6 +417,7 @@ fn select(sorted: Vec<Ranked>, options: SearchOptions) -> Vec<Ranked> {
 /// per article, more are fetched).
 fn top_by_score(
     searcher: &Searcher,
+    stats: &LevelStats,
     query: &dyn Query,
     options: SearchOptions,
 ) -> Result<Vec<Ranked>> {
@@ -346,7 +428,11 @@ fn top_by_score(
     };
     let mut keys: HashMap<SegmentOrdinal, Keys> = HashMap::new();
     loop {
-        let top = searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
+        let top = searcher.search_with_statistics_provider(
+            query,
+            &TopDocs::with_limit(fetch).order_by_score(),
+            stats,
+        )?;
         let exhausted = top.len() < fetch;
         let last_fetched = top.iter().map(|t| t.0).fold(f32::INFINITY, f32::min);
         let mut ranked = Vec::with_capacity(top.len());
@@ -370,7 +456,8 @@ fn top_by_score(
         }
         if !options.per_article {
             let at_least = selected.last().map_or(f32::NEG_INFINITY, |r| r.score);
-            let mut tied = searcher.search(query, &Matches { at_least })?;
+            let mut tied =
+                searcher.search_with_statistics_provider(query, &Matches { at_least }, stats)?;
             tied.sort_by(by_relevance);
             return Ok(select(tied, options));
         }
@@ -506,10 +593,108 @@ pub fn count(searcher: &Searcher, query: &dyn Query) -> Result<Count> {
         articles: articles.len() as u64,
     })
 }
+/// For each ranked article document, its best passage under `compiled` (the passage-level
+/// query), keeping the article's score and rank. An article can match as a whole without
+/// any one passage holding all its words: then the passage with most of them is shown, or
+/// else its first passage.
+fn best_passages(
+    index: &ZoekIndex,
+    searcher: &Searcher,
+    compiled: &Compiled,
+    articles: &[Ranked],
+) -> Result<Vec<Ranked>> {
+    let fields = &index.fields;
+    let loose = query::compile_node(
+        compiled.node.clone(),
+        MatchMode::Any,
+        Level::Passage,
+        &index.analyzer,
+        fields,
+    )
+    .ok();
+    let term = |term: Term| -> Box<dyn Query> {
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+    };
+    let mut keys: HashMap<SegmentOrdinal, Keys> = HashMap::new();
+    let mut best = Vec::with_capacity(articles.len());
+    for article in articles {
+        let of_article = || term(Term::from_field_u64(fields.article_key, article.article));
+        let first_passage = BooleanQuery::new(vec![
+            (Occur::Must, of_article()),
+            (Occur::Must, term(Term::from_field_u64(fields.ordinal, 0))),
+            (
+                Occur::Must,
+                term(Term::from_field_text(fields.level, index::PASSAGE_LEVEL)),
+            ),
+        ]);
+        let mut found = None;
+        for query in [Some(&compiled.query), loose.as_ref().map(|l| &l.query)]
+            .into_iter()
+            .flatten()
+        {
+            let within = BooleanQuery::new(vec![
+                (Occur::Must, query.box_clone()),
+                (Occur::Must, of_article()),
+            ]);
+            found = top_one(searcher, &within)?;
+            if found.is_some() {
+                break;
+            }
+        }
+        if found.is_none() {
+            found = top_one(searcher, &first_passage)?;
+        }
+        if let Some(address) = found {
+            let segment_keys = match keys.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(Keys::open(searcher.segment_reader(address.segment_ord))?)
+                }
+            };
+            best.push(segment_keys.ranked(article.score, address));
+        }
+    }
+    Ok(best)
+}
+
+/// The best-scoring document of `query`.
+fn top_one(searcher: &Searcher, query: &dyn Query) -> Result<Option<DocAddress>> {
+    let top = searcher.search(query, &TopDocs::with_limit(1).order_by_score())?;
+    Ok(top.first().map(|(_, address)| *address))
+}
+
+/// Hits that name only their article, for TREC output and `zoek eval`.
+fn article_hits(searcher: &Searcher, fields: &Fields, ranked: &[Ranked]) -> Result<Vec<Hit>> {
+    ranked
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let doc: TantivyDocument = searcher.doc(r.address)?;
+            Ok(Hit {
+                qid: None,
+                rank: i + 1,
+                score: r.score,
+                article_id: text_of(&doc, fields.article_id),
+                title: String::new(),
+                date: None,
+                source: String::new(),
+                url: String::new(),
+                path: String::new(),
+                line: 0,
+                passage: String::new(),
+                highlights: Vec::new(),
+                ordinal: 0,
+                context: None,
+                explain: None,
+            })
+        })
+        .collect()
+}
 
 fn hits(
     index: &ZoekIndex,
     searcher: &Searcher,
+    stats: &LevelStats,
     compiled: &Compiled,
     ranked: &[Ranked],
     options: &QueryOptions,
@@ -518,7 +703,7 @@ fn hits(
         Some(
             compiled
                 .query
-                .weight(EnableScoring::enabled_from_searcher(searcher))?,
+                .weight(EnableScoring::enabled_from_statistics_provider(stats, searcher))?,
         )
     } else {
         None
