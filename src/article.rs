@@ -12,7 +12,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::analysis::DutchAnalyzer;
-use crate::index::{Fields, ZoekIndex};
+use crate::index::{self, Fields, ZoekIndex};
 use crate::query::Matcher;
 use crate::search::highlight;
 
@@ -73,6 +73,13 @@ fn passages(
             Box::new(RangeQuery::new(
                 Bound::Included(Term::from_field_u64(fields.ordinal, from)),
                 Bound::Included(Term::from_field_u64(fields.ordinal, to)),
+            )),
+        ),
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.level, index::PASSAGE_LEVEL),
+                IndexRecordOption::Basic,
             )),
         ),
     ]);

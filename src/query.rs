@@ -26,10 +26,10 @@ use crate::vocab::{ExpandQuery, Pattern};
 pub const TITLE_BOOST: f32 = 2.0;
 /// Weight of a word found as part of a compound (`fraude` in `verkiezingsfraude`) relative
 /// to the word itself.
-pub const PART_BOOST: f32 = 0.5;
+pub const PART_BOOST: f32 = 0.25;
 /// Weight of a compound's parts found apart (`fraude` near `verkiezingen` for the query
 /// `verkiezingsfraude`) relative to the compound itself.
-pub const SPLIT_BOOST: f32 = 0.3;
+pub const SPLIT_BOOST: f32 = 0.5;
 
 /// Which documents a query ranks: passages (what zoek prints) or whole articles (for
 /// `--per-article`, TREC output and `zoek eval`).

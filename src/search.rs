@@ -18,7 +18,9 @@ use anyhow::{anyhow, Result};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
-use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::query::{
+    Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{
     DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
@@ -224,7 +226,14 @@ pub fn run(
         )?;
         outcome.hits = if options.passages {
             let best = best_passages(index, &searcher, &compiled, &ranked)?;
-            hits(index, &searcher, &passage_stats, &compiled, &best, query_options)?
+            hits(
+                index,
+                &searcher,
+                &passage_stats,
+                &compiled,
+                &best,
+                query_options,
+            )?
         } else {
             article_hits(&searcher, &index.fields, &ranked)?
         };
@@ -237,7 +246,14 @@ pub fn run(
             options,
             query_options.sort,
         )?;
-        outcome.hits = hits(index, &searcher, &passage_stats, &compiled, &ranked, query_options)?;
+        outcome.hits = hits(
+            index,
+            &searcher,
+            &passage_stats,
+            &compiled,
+            &ranked,
+            query_options,
+        )?;
         outcome.hits.len()
     };
     if query_options.explain {
@@ -390,7 +406,8 @@ fn rank(
     match sort {
         SortOrder::Relevance => top_by_score(searcher, stats, query, options),
         SortOrder::Date | SortOrder::DateDesc => {
-            let mut all = searcher.search_with_statistics_provider(query, &Matches::all(), stats)?;
+            let mut all =
+                searcher.search_with_statistics_provider(query, &Matches::all(), stats)?;
             all.sort_by(by_date(sort == SortOrder::DateDesc));
             Ok(select(all, options))
         }
@@ -612,9 +629,8 @@ fn best_passages(
         fields,
     )
     .ok();
-    let term = |term: Term| -> Box<dyn Query> {
-        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
-    };
+    let term =
+        |term: Term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
     let mut keys: HashMap<SegmentOrdinal, Keys> = HashMap::new();
     let mut best = Vec::with_capacity(articles.len());
     for article in articles {
@@ -703,7 +719,9 @@ fn hits(
         Some(
             compiled
                 .query
-                .weight(EnableScoring::enabled_from_statistics_provider(stats, searcher))?,
+                .weight(EnableScoring::enabled_from_statistics_provider(
+                    stats, searcher,
+                ))?,
         )
     } else {
         None
