@@ -3,6 +3,8 @@
 # article it came from (titles removed from the collection). Indexes the collection once per
 # analysis variant, runs `zoek eval`, and prints MRR@10, success@1 and success@10 side by side.
 #
+# The first variant is the baseline of the time ratios (index_x, eval_x), measured in the
+# same run.
 # usage: bench/known-item.sh [--floor MRR] [--variants "plain stemmed ..."]
 #   --floor MRR   exit 1 when the last variant's MRR@10 is below MRR (the CI gate)
 # Needs ../shared (the corpus and eval scripts) and python3.
@@ -29,7 +31,7 @@ started=$(date +%s.%N)
 python3 "$shared/eval/known_item.py" "$work" >&2
 mv "$work/collection.jsonl" "$work/corpus/"
 
-printf '%-10s %8s %9s %10s %10s %10s\n' variant MRR@10 success@1 success@10 index_s eval_s
+printf '%-20s %8s %9s %10s %8s %8s %8s %8s\n' variant MRR@10 success@1 success@10 index_s index_x eval_s eval_x
 last_mrr=""
 for variant in $variants; do
     t0=$(date +%s.%N)
@@ -40,10 +42,15 @@ for variant in $variants; do
     t2=$(date +%s.%N)
     python3 - "$work/eval-$variant.json" "$variant" "$t0" "$t1" "$t2" <<'PY'
 import json, sys
+import os
 path, variant, t0, t1, t2 = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
 mean = json.load(open(path))["mean"]
-print(f"{variant:<10} {mean['mrr10']:8.4f} {mean['success1']:9.4f} {mean['success10']:10.4f} "
-      f"{t1 - t0:10.1f} {t2 - t1:10.1f}")
+base_file = os.path.join(os.path.dirname(path), "baseline-times")
+if not os.path.exists(base_file):
+    open(base_file, "w").write(f"{t1 - t0} {t2 - t1}")
+base_index, base_eval = map(float, open(base_file).read().split())
+print(f"{variant:<20} {mean['mrr10']:8.4f} {mean['success1']:9.4f} {mean['success10']:10.4f} "
+      f"{t1 - t0:8.2f} {(t1 - t0) / base_index:8.2f} {t2 - t1:8.2f} {(t2 - t1) / base_eval:8.2f}")
 PY
     last_mrr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mean"]["mrr10"])' "$work/eval-$variant.json")
 done
