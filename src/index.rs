@@ -182,7 +182,7 @@ fn open_generation(generation: &Path) -> Result<ZoekIndex> {
     .with_context(|| format!("{} is not valid", meta_path.display()))?;
     if meta.format != FORMAT_VERSION {
         bail!(
-            "the index was built by another version of zoek (format {}, this zoek reads {}); run 'zoek index' to rebuild",
+            "the index was built by another version of zoek (format {}, this zoek reads {})",
             meta.format,
             FORMAT_VERSION
         );
