@@ -631,17 +631,11 @@ fn add_article(
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.title, &article.title);
         doc.add_text(fields.body, &p.text);
-        doc.add_text(fields.article_id, &article.id);
-        doc.add_u64(fields.article_key, key);
-        doc.add_text(fields.file, file);
-        if let Some(day) = article.date {
+        add_article_keys(&mut doc, fields, file, article, key, &source_key);
+        if !date.is_empty() {
             doc.add_text(fields.date, &date);
-            doc.add_i64(fields.date_key, filter::date_key(day));
         }
         doc.add_text(fields.source, &article.source);
-        if !source_key.is_empty() {
-            doc.add_text(fields.source_key, &source_key);
-        }
         doc.add_text(fields.url, &article.url);
         doc.add_text(fields.path, &article.path);
         doc.add_u64(fields.line, line as u64);
@@ -653,6 +647,21 @@ fn add_article(
     doc.add_text(fields.level, ARTICLE_LEVEL);
     doc.add_text(fields.article_title, &article.title);
     doc.add_text(fields.article_body, &article.body);
+    add_article_keys(&mut doc, fields, file, article, key, &source_key);
+    doc.add_u64(fields.ordinal, 0);
+    writer.add_document(doc)?;
+    Ok(passages.len() as u64)
+}
+
+/// The fields every document of an article carries: what finds, filters and removes it.
+fn add_article_keys(
+    doc: &mut TantivyDocument,
+    fields: &Fields,
+    file: &str,
+    article: &Article,
+    key: u64,
+    source_key: &str,
+) {
     doc.add_text(fields.article_id, &article.id);
     doc.add_u64(fields.article_key, key);
     doc.add_text(fields.file, file);
@@ -660,11 +669,8 @@ fn add_article(
         doc.add_i64(fields.date_key, filter::date_key(day));
     }
     if !source_key.is_empty() {
-        doc.add_text(fields.source_key, &source_key);
+        doc.add_text(fields.source_key, source_key);
     }
-    doc.add_u64(fields.ordinal, 0);
-    writer.add_document(doc)?;
-    Ok(passages.len() as u64)
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {

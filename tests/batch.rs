@@ -32,16 +32,7 @@ fn batch_json_hits_carry_their_qid() {
         &["--json", "-n", "2"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let qids: Vec<String> = run
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["qid"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let qids = common::qids(&run.stdout);
     assert_eq!(
         qids,
         ["seed", "seed", "2", "2"],
@@ -60,16 +51,7 @@ fn a_bad_query_fails_alone_with_exit_2() {
         run.stderr.trim(),
         "zoek: query 2: invalid query: unclosed quote at character 1 of the query; close the phrase with '\"'"
     );
-    let qids: Vec<String> = run
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["qid"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let qids = common::qids(&run.stdout);
     assert!(
         qids.contains(&"1".to_string()) && qids.contains(&"3".to_string()),
         "{qids:?}"
@@ -78,33 +60,17 @@ fn a_bad_query_fails_alone_with_exit_2() {
 
 #[test]
 fn batch_reads_stdin_and_exits_1_when_nothing_matches() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zoek"))
-        .args([
-            "search",
-            "--index",
-            bundled_index().to_str().unwrap(),
-            "--queries",
-            "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"xylofoonzaal\nqwertyuiop\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let index = bundled_index().to_str().unwrap();
+    let run = common::zoek_with_stdin(
+        &["search", "--index", index, "--queries", "-"],
+        "xylofoonzaal\nqwertyuiop\n",
+    );
+    assert_eq!(run.code, 1);
     assert_eq!(
-        stdout.matches("query ").count(),
+        run.stdout.matches("query ").count(),
         2,
-        "a header per query: {stdout}"
+        "a header per query: {}",
+        run.stdout
     );
 }
 

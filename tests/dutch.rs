@@ -126,21 +126,11 @@ fn analyze_shows_tokens_and_terms() {
         "parts point at the whole word"
     );
 
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zoek"))
-        .args(["analyze", "--terms"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("huizen\nhuis\nauto's\nGeïnteresseerd\ngeinteresseerd\n".as_bytes())
-        .unwrap();
-    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let out = common::zoek_with_stdin(
+        &["analyze", "--terms"],
+        "huizen\nhuis\nauto's\nGeïnteresseerd\ngeinteresseerd\n",
+    )
+    .stdout;
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 5, "one line per word");
     assert_eq!(lines[0], lines[1], "huizen and huis conflate");

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{json_hits, json_lines, search};
+use common::{json_hits, json_lines, places, search};
 use serde_json::Value;
 
 /// `de` is in every article: a query that reaches the whole corpus.
@@ -21,17 +21,6 @@ fn dates(hits: &[Value]) -> Vec<Option<String>> {
 fn articles(hits: &[Value]) -> BTreeSet<String> {
     hits.iter()
         .map(|h| h["article_id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn places(hits: &[Value]) -> Vec<(String, u64)> {
-    hits.iter()
-        .map(|h| {
-            (
-                h["article_id"].as_str().unwrap().to_string(),
-                h["line"].as_u64().unwrap(),
-            )
-        })
         .collect()
 }
 

@@ -5,19 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{highlighted, json_hits, json_summary, search};
-use serde_json::Value;
-
-fn places(hits: &[Value]) -> Vec<(String, u64)> {
-    hits.iter()
-        .map(|h| {
-            (
-                h["article_id"].as_str().unwrap().to_string(),
-                h["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
+use common::{highlighted, json_hits, json_summary, places, search};
 
 #[test]
 fn a_fuzzy_word_finds_the_spelling_within_its_edits() {

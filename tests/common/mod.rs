@@ -113,3 +113,53 @@ pub fn highlighted(hit: &serde_json::Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// Runs `zoek` with `input` on stdin.
+pub fn zoek_with_stdin(args: &[&str], input: &str) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zoek"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run zoek");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait for zoek");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// The `qid` of each JSON line.
+pub fn qids(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("JSON line")["qid"]
+                .as_str()
+                .expect("a qid")
+                .to_string()
+        })
+        .collect()
+}
+
+/// Where hits stand: (article id, line).
+pub fn places(hits: &[serde_json::Value]) -> Vec<(String, u64)> {
+    hits.iter()
+        .map(|h| {
+            (
+                h["article_id"].as_str().unwrap().to_string(),
+                h["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
