@@ -246,6 +246,9 @@ impl DutchAnalyzer {
         let mut folded = String::new();
         for word in Words::new(text) {
             fold::fold_into(&text[word.start..word.end], &mut folded);
+            if folded.is_empty() {
+                continue;
+            }
             if !key.is_empty() {
                 key.push(' ');
             }
@@ -261,6 +264,7 @@ impl DutchAnalyzer {
     pub fn prefix(&self, text: &str) -> Option<PrefixTerms> {
         let words: Vec<String> = Words::new(text)
             .map(|w| fold::fold(&text[w.start..w.end]))
+            .filter(|w| !w.is_empty())
             .collect();
         let mut folded = match words.len() {
             0 => return None,
@@ -304,6 +308,10 @@ impl DutchAnalyzer {
         let mut joined = String::new();
         let mut joined_start = None;
         let mut joined_position = 0;
+        // Terms of the group's words after its first: tantivy wants each term's positions in
+        // increasing order, so a joined term equal to one of them (`ge-Zud` joins to
+        // `gezud`, stemmed `zud`) is left out; that word already indexes it.
+        let mut later_terms: Vec<String> = Vec::new();
         for (position, word) in Words::new(text).enumerate() {
             fold::fold_into(&text[word.start..word.end], &mut folded);
             let in_group = joined_start.is_some() || word.hyphen_after;
@@ -312,36 +320,48 @@ impl DutchAnalyzer {
                     joined_start = Some(word.start);
                     joined_position = position;
                     joined.clear();
+                    later_terms.clear();
                 }
                 joined.extend(folded.chars().filter(|c| c.is_alphanumeric()));
             }
-            sink(AnalyzedToken {
-                term: self.term_of(&folded),
-                start: word.start,
-                end: word.end,
-                position,
-                kind: TokenKind::Word,
-                stopword: stopwords::is_stopword(&folded),
-            });
-            for term in self.compound_part_terms(&folded) {
+            // A "word" of combining marks only (U+0611) folds to nothing: it has no term.
+            if !folded.is_empty() {
+                let term = self.term_of(&folded);
+                if in_group && position > joined_position {
+                    later_terms.push(term.clone());
+                }
                 sink(AnalyzedToken {
                     term,
                     start: word.start,
                     end: word.end,
                     position,
-                    kind: TokenKind::CompoundPart,
-                    stopword: false,
+                    kind: TokenKind::Word,
+                    stopword: stopwords::is_stopword(&folded),
                 });
+                for term in self.compound_part_terms(&folded) {
+                    sink(AnalyzedToken {
+                        term,
+                        start: word.start,
+                        end: word.end,
+                        position,
+                        kind: TokenKind::CompoundPart,
+                        stopword: false,
+                    });
+                }
             }
             if in_group && !word.hyphen_after {
-                sink(AnalyzedToken {
-                    term: self.term_of(&joined),
-                    start: joined_start.take().unwrap_or(word.start),
-                    end: word.end,
-                    position: joined_position,
-                    kind: TokenKind::Joined,
-                    stopword: false,
-                });
+                let start = joined_start.take().unwrap_or(word.start);
+                let term = self.term_of(&joined);
+                if !term.is_empty() && !later_terms.contains(&term) {
+                    sink(AnalyzedToken {
+                        term,
+                        start,
+                        end: word.end,
+                        position: joined_position,
+                        kind: TokenKind::Joined,
+                        stopword: false,
+                    });
+                }
             }
         }
     }
@@ -466,6 +486,41 @@ mod tests {
             words(Analysis::Plain, "Noord-Holland e-mail"),
             ["noord", "holland", "e", "mail"]
         );
+    }
+
+    #[test]
+    fn joined_term_equal_to_a_later_part_is_left_out() {
+        // Found by fuzzing (fuzz/README.md): `gezud` stems to `zud`, the term of the second
+        // part; the joined token at position 0 after `zud` at 1 made tantivy's postings writer
+        // subtract positions with overflow (a panic in debug builds, corrupt positions in
+        // release ones).
+        use TokenKind::*;
+        for text in ["ge-Zud", "zud ge-Zud"] {
+            let tokens = DutchAnalyzer::new(Analysis::Full).tokens(text);
+            assert!(tokens.iter().all(|t| t.kind != Joined), "{tokens:?}");
+        }
+        assert_eq!(
+            terms(Analysis::Full, "ge-Zud"),
+            vec![("ge".into(), 0, Word), ("zud".into(), 1, Word)]
+        );
+    }
+
+    #[test]
+    fn a_word_of_combining_marks_only_has_no_term() {
+        // Found by fuzzing: U+0611 is alphabetic, so a word, but folding drops it whole;
+        // it gave an empty term (matching every such mark in the archive).
+        let analyzer = DutchAnalyzer::new(Analysis::Full);
+        let text = "De \u{611} ge-\u{611}-Zud";
+        let tokens = analyzer.tokens(text);
+        assert!(tokens.iter().all(|t| !t.term.is_empty()), "{tokens:?}");
+        let words: Vec<(&str, usize)> = tokens
+            .iter()
+            .map(|t| (t.term.as_str(), t.position))
+            .collect();
+        assert_eq!(words, [("de", 0), ("ge", 2), ("zud", 4)]);
+        assert_eq!(analyzer.keyword("Omroep \u{611} West"), "omroep west");
+        assert_eq!(analyzer.prefix("\u{611}"), None);
+        assert_eq!(analyzer.single_term("\u{611}"), None);
     }
 
     #[test]

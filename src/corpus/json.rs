@@ -42,7 +42,8 @@ fn article_of(json: &str, display: &str, line: usize, fallback_id: String, read:
         return;
     };
     let id = match record.id {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+        // A blank id (white space only) names nothing: the fallback does.
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
         Some(serde_json::Value::Number(n)) => n.to_string(),
         _ => fallback_id,
     };
@@ -142,6 +143,17 @@ mod tests {
         assert_eq!(failures.len(), 2);
         assert!(failures[0].starts_with("corpus/dir/a.jsonl:4: not a JSON article"));
         assert!(failures[1].starts_with("corpus/dir/a.jsonl:6: record has no 'body'"));
+    }
+
+    #[test]
+    fn blank_id_falls_back_to_the_file_and_line() {
+        // Found by fuzzing (fuzz/regressions/readers/blank-json-id): an id of spaces and a
+        // no-break space was taken as the article's id.
+        let mut read = FileRead::default();
+        let text = "{\"id\":\"  \\u00a0 \",\"body\":\"Tekst.\"}\n{\"id\":\"\",\"body\":\"Meer.\"}";
+        read_lines("a.jsonl", "c/a.jsonl", text, &mut read);
+        let ids: Vec<&str> = read.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a.jsonl:1", "a.jsonl:2"]);
     }
 
     #[test]
