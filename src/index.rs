@@ -26,7 +26,7 @@ use crate::filter;
 use crate::passage;
 
 /// Memory for tantivy's indexing buffers, shared by its threads.
-const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+pub const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 /// Bumped whenever the schema or the meaning of stored fields changes.
 const FORMAT_VERSION: u32 = 2;
 const CURRENT_FILE: &str = "CURRENT";
@@ -379,12 +379,16 @@ pub fn build(corpus_dir: &Path, dir: &Path, mut options: BuildOptions) -> Result
     Ok(report)
 }
 
-fn open_writer(index: &Index) -> Result<IndexWriter> {
-    let threads = std::thread::available_parallelism()
+/// How many threads tantivy indexes with (they run the analysis): one per core, at most 4.
+pub fn indexing_threads() -> usize {
+    std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .min(4);
-    Ok(index.writer_with_num_threads(threads, WRITER_HEAP_BYTES)?)
+        .min(4)
+}
+
+fn open_writer(index: &Index) -> Result<IndexWriter> {
+    Ok(index.writer_with_num_threads(indexing_threads(), WRITER_HEAP_BYTES)?)
 }
 
 /// Builds a complete new generation and makes it the live one.
