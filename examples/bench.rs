@@ -37,7 +37,9 @@ fn usage() -> ! {
         "usage: bench ceiling-index --corpus DIR --index DIR [--threads N] [--heap-mb M]\n\
          \x20      bench latency --zoek DIR --ceiling DIR --queries FILE [--runs R] [--limit N]\n\
          \x20      bench ceiling-search --index DIR (--queries FILE | QUERY) [--limit N]\n\
-         \x20      bench oneshot [--runs N] -- COMMAND ARGS..."
+         \x20      bench oneshot [--runs N] -- COMMAND ARGS...\n\
+         \x20      bench analyze --corpus DIR [--runs N]\n\
+         \x20      bench terms --index DIR"
     );
     std::process::exit(2)
 }
@@ -105,8 +107,106 @@ fn main() -> Result<()> {
         "latency" => latency(&flags),
         "ceiling-search" => ceiling_search(&flags),
         "oneshot" => oneshot(&flags),
+        "analyze" => analyze(&flags),
+        "terms" => terms(&flags),
         _ => usage(),
     }
+}
+
+/// The analysis alone, as tantivy runs it at indexing: every passage's title and body through
+/// zoek's tokenizer on one thread, corpus read and split beforehand (not timed); the median
+/// of `runs` passes in seconds, and tokens per pass.
+fn analyze(flags: &Flags) -> Result<()> {
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
+    use zoek::analysis::{Analysis, DutchAnalyzer, DutchTokenizer};
+    let corpus_dir = flags.path("corpus")?;
+    let runs = flags.number("runs", 3)?;
+    let mut texts = Vec::new();
+    for entry in corpus::walk(&corpus_dir, &WalkOptions::default())? {
+        let Entry::Article { path, display, id } = entry else {
+            continue;
+        };
+        let data = corpus::read_bytes(&path, &display).map_err(|p| anyhow::anyhow!("{p}"))?;
+        for article in corpus::parse_file(&id, &path, &display, data).articles {
+            for p in passage::split(&article.body) {
+                texts.push(article.title.clone());
+                texts.push(p.text);
+            }
+        }
+    }
+    let mut times = Vec::new();
+    let mut tokens = 0u64;
+    for _ in 0..runs {
+        // A fresh tokenizer on a fresh thread each pass: the per-thread memo starts empty.
+        let texts = &texts;
+        let (seconds, n) = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let mut tokenizer = DutchTokenizer::new(DutchAnalyzer::new(Analysis::Full));
+                    let started = Instant::now();
+                    let mut n = 0u64;
+                    for text in texts {
+                        let mut stream = tokenizer.token_stream(text);
+                        while stream.advance() {
+                            n += stream.token().text.len() as u64 + 1;
+                        }
+                    }
+                    (started.elapsed().as_secs_f64(), n)
+                })
+                .join()
+                .expect("analysis thread")
+        });
+        times.push(seconds);
+        tokens = n;
+    }
+    println!(
+        "{}",
+        serde_json::json!({"texts": texts.len(), "token_bytes": tokens, "seconds": median(times)})
+    );
+    Ok(())
+}
+
+/// Every term of zoek's `title` and `body` with its document frequency and total term
+/// frequency over all segments, sorted: two indexes of the same corpus must give the same
+/// list whatever their segments (to check that a change to the analysis changes nothing).
+fn terms(flags: &Flags) -> Result<()> {
+    use std::collections::BTreeMap;
+    let zoek = index::open(&flags.path("index")?)?;
+    let searcher = zoek.reader.searcher();
+    let mut all: BTreeMap<(u32, Vec<u8>), (u64, u64)> = BTreeMap::new();
+    for (f, field) in [zoek.fields.title, zoek.fields.body]
+        .into_iter()
+        .enumerate()
+    {
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                let info = stream.value();
+                let entry = all.entry((f as u32, stream.key().to_vec())).or_default();
+                entry.0 += u64::from(info.doc_freq);
+                let mut postings = inverted.read_postings_from_terminfo(
+                    info,
+                    tantivy::schema::IndexRecordOption::WithFreqs,
+                )?;
+                {
+                    use tantivy::postings::Postings;
+                    use tantivy::DocSet;
+                    while postings.doc() != tantivy::TERMINATED {
+                        entry.1 += u64::from(postings.term_freq());
+                        postings.advance();
+                    }
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    for ((f, term), (df, tf)) in all {
+        use std::fmt::Write;
+        let _ = writeln!(out, "{f}\t{}\t{df}\t{tf}", String::from_utf8_lossy(&term));
+    }
+    print!("{out}");
+    Ok(())
 }
 
 /// Peak resident memory of this process so far, in kB (Linux; 0 elsewhere).

@@ -275,7 +275,7 @@ fn ascii(bytes: &[u8]) -> &str {
 
 /// The Fx hash (rustc's): fast on short keys; the keys are our own words, so no hash flooding.
 #[derive(Default)]
-struct FxHasher {
+pub(super) struct FxHasher {
     hash: u64,
 }
 
