@@ -247,10 +247,10 @@ fn ceiling_index(flags: &Flags) -> Result<()> {
         let Entry::Article { path, display, id } = entry else {
             continue;
         };
-        let data = corpus::read_bytes(&path, &display).map_err(|p| anyhow::anyhow!("{p}"))?;
-        bytes += data.len() as u64;
-        let read = corpus::parse_file(&id, &path, &display, data);
-        for article in &read.articles {
+        let file = corpus::open(&path, &display).map_err(|p| anyhow::anyhow!("{p}"))?;
+        bytes += file.len();
+        let mut failed = None;
+        file.parse(&id, &path, &display, |article| {
             articles += 1;
             let mut split = passage::split(&article.body);
             if split.is_empty() {
@@ -263,9 +263,14 @@ fn ceiling_index(flags: &Flags) -> Result<()> {
                 let mut doc = TantivyDocument::default();
                 doc.add_text(title, &article.title);
                 doc.add_text(body, &p.text);
-                writer.add_document(doc)?;
+                if let Err(err) = writer.add_document(doc) {
+                    failed = Some(err);
+                }
                 passages += 1;
             }
+        });
+        if let Some(err) = failed {
+            return Err(err.into());
         }
     }
     writer.commit()?;

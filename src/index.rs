@@ -481,8 +481,8 @@ fn index_entries(
                         continue;
                     }
                 }
-                let bytes = match corpus::read_bytes(path, display) {
-                    Ok(bytes) => bytes,
+                let file = match corpus::open(path, display) {
+                    Ok(file) => file,
                     Err(problem) => {
                         (options.on_problem)(Severity::Error, &problem);
                         report.failures.push(problem);
@@ -493,7 +493,7 @@ fn index_entries(
                         continue;
                     }
                 };
-                let hash = content_hash(&bytes);
+                let hash = file.hash();
                 let state = FileState {
                     size,
                     mtime_ns,
@@ -513,19 +513,31 @@ fn index_entries(
                     report.files_added += 1;
                 }
                 changed = true;
-                report.bytes += bytes.len() as u64;
-                let read = corpus::parse_file(id, path, display, bytes);
+                report.bytes += file.len();
+                // Articles are indexed as they are read (a big JSON Lines file is streamed).
+                let (mut articles, mut error) = (0, None);
+                let read = file.parse(id, path, display, |article| {
+                    if error.is_none() {
+                        match add_article(writer, &fields, &analyzer, id, &article) {
+                            Ok(passages) => {
+                                report.passages += passages;
+                                articles += 1;
+                            }
+                            Err(err) => error = Some(err),
+                        }
+                    }
+                });
+                if let Some(err) = error {
+                    return Err(err);
+                }
+                report.articles += articles;
                 for problem in &read.warnings {
                     (options.on_problem)(Severity::Warning, problem);
                 }
                 for problem in &read.failures {
                     (options.on_problem)(Severity::Error, problem);
                 }
-                for article in &read.articles {
-                    report.passages += add_article(writer, &fields, &analyzer, id, article)?;
-                    report.articles += 1;
-                }
-                if read.failures.is_empty() || !read.articles.is_empty() {
+                if read.failures.is_empty() || articles > 0 {
                     manifest.insert(id.clone(), state);
                 }
                 report.warnings.extend(read.warnings);
@@ -572,11 +584,9 @@ fn index_entries(
     Ok(report)
 }
 
-/// FNV-1a over the file's bytes: enough to tell a touched file from a changed one.
+/// FNV-1a over bytes (the same as a file's content hash, [`corpus::fnv1a`]).
 fn content_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    corpus::fnv1a(corpus::FNV_START, bytes)
 }
 
 /// Removes file lists of earlier commits.
