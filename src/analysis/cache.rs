@@ -4,18 +4,19 @@
 //! text repeats its words (a title is analyzed again with every passage of its article). So
 //! the term, the compound part terms and the stopword flag of each folded word are kept in a
 //! per-thread memo, one per analysis variant, which is emptied when it reaches
-//! [`MAX_WORDS`] entries: its memory stays bounded (about 10 MB per thread and variant)
+//! [`MAX_WORDS`] entries: its memory stays bounded (a few MB per thread and variant)
 //! whatever the corpus. The memo is only a shortcut: an entry holds exactly what
 //! [`DutchAnalyzer`](super::DutchAnalyzer) computes for the word.
 //!
-//! Layout, for few cache misses per token: the word is stored inline in the hash table (no
-//! pointer to follow to compare it), and the table points into one text buffer that holds,
-//! per word, its term followed by its part terms (`verkiezingsfraud+verkiezing+fraud`:
-//! terms never contain [`PART_MARK`], parts start with it).
+//! Layout, for few cache misses per token: a compact hash table of small slots that point
+//! into one text buffer holding, per word, the word, its term and its part terms one after
+//! the other (`verkiezingsfraudeverkiezingsfraud+verkiezing+fraud`: terms never contain
+//! [`PART_MARK`], parts start with it), so a hit reads one slot and one stretch of text.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
 
 use super::compound::FxHasher;
 use super::{Analysis, PART_MARK};
@@ -23,47 +24,37 @@ use super::{Analysis, PART_MARK};
 /// Entries per thread and analysis variant before the memo starts again empty.
 pub const MAX_WORDS: usize = 1 << 17;
 /// Longer words are analyzed every time (they are rare: long compounds, codes, junk).
-pub const MAX_WORD_BYTES: usize = KEY_BYTES;
-const KEY_BYTES: usize = 31;
+pub const MAX_WORD_BYTES: usize = 48;
 
-/// A folded word of at most [`KEY_BYTES`] bytes, stored inline.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Key {
-    len: u8,
-    bytes: [u8; KEY_BYTES],
-}
-
-impl Key {
-    fn new(word: &str) -> Key {
-        let mut bytes = [0; KEY_BYTES];
-        bytes[..word.len()].copy_from_slice(word.as_bytes());
-        Key {
-            len: word.len() as u8,
-            bytes,
-        }
-    }
-}
-
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write(&self.bytes[..self.len as usize]);
-    }
-}
-
-/// Where a word's analysis stands in the memo's text.
+/// Where a word and its analysis stand in the memo's text: the word, its term, its part
+/// terms, one after the other (12 bytes, so the table of a full memo is about 3 MB).
 #[derive(Clone, Copy)]
 struct Slot {
     start: u32,
-    term_end: u32,
-    end: u32,
+    word_len: u8,
+    term_len: u8,
+    parts_len: u16,
     stopword: bool,
+}
+
+impl Slot {
+    fn word<'a>(&self, text: &'a str) -> &'a str {
+        let start = self.start as usize;
+        &text[start..start + self.word_len as usize]
+    }
 }
 
 /// One analysis variant's memo.
 #[derive(Default)]
 struct Memo {
-    slots: HashMap<Key, Slot, BuildHasherDefault<FxHasher>>,
+    slots: HashTable<Slot>,
     text: String,
+}
+
+fn hash(word: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(word.as_bytes());
+    hasher.finish()
 }
 
 /// The analysis of one word as the memo lends it.
@@ -123,34 +114,42 @@ impl WordCache {
         compute: impl FnOnce() -> (String, Vec<P>, bool),
     ) -> WordAnalysis<'_> {
         let memo = &mut self.memos[analysis as usize];
-        let key = Key::new(folded);
-        let slot = match memo.slots.get(&key) {
-            Some(&slot) => slot,
+        let hash = hash(folded);
+        let text = &memo.text;
+        let found = memo.slots.find(hash, |s| s.word(text) == folded).copied();
+        let slot = match found {
+            Some(slot) => slot,
             None => {
                 if memo.slots.len() >= MAX_WORDS {
                     memo.slots.clear();
                     memo.text.clear();
                 }
                 let (term, parts, stopword) = compute();
-                let start = memo.text.len() as u32;
+                let parts_len: usize = parts.iter().map(|p| p.as_ref().len()).sum();
+                debug_assert!(folded.len() <= MAX_WORD_BYTES && term.len() <= u8::MAX as usize);
+                let slot = Slot {
+                    start: memo.text.len() as u32,
+                    word_len: folded.len() as u8,
+                    term_len: term.len() as u8,
+                    parts_len: parts_len as u16,
+                    stopword,
+                };
+                memo.text.push_str(folded);
                 memo.text.push_str(&term);
-                let term_end = memo.text.len() as u32;
                 for part in &parts {
                     memo.text.push_str(part.as_ref());
                 }
-                let slot = Slot {
-                    start,
-                    term_end,
-                    end: memo.text.len() as u32,
-                    stopword,
-                };
-                memo.slots.insert(key, slot);
+                let text = &memo.text;
+                memo.slots
+                    .insert_unique(hash, slot, |s| self::hash(s.word(text)));
                 slot
             }
         };
+        let term_start = slot.start as usize + slot.word_len as usize;
+        let parts_start = term_start + slot.term_len as usize;
         WordAnalysis {
-            term: &memo.text[slot.start as usize..slot.term_end as usize],
-            parts: &memo.text[slot.term_end as usize..slot.end as usize],
+            term: &memo.text[term_start..parts_start],
+            parts: &memo.text[parts_start..parts_start + slot.parts_len as usize],
             stopword: slot.stopword,
         }
     }
