@@ -27,6 +27,12 @@ use crate::passage;
 
 /// Memory for tantivy's indexing buffers, shared by its threads.
 pub const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+/// Segments with more passages than this are not merged further: a full build's segments
+/// (each one thread's share of the writer heap, several hundred thousand passages) stay as
+/// they are, and only the small segments of incremental updates are merged. A merge reads
+/// its segments through memory maps, so merging big ones would make the resident memory of
+/// a build grow with the corpus.
+pub const MERGE_MAX_DOCS: usize = 100_000;
 /// Bumped whenever the schema or the meaning of stored fields changes.
 const FORMAT_VERSION: u32 = 2;
 const CURRENT_FILE: &str = "CURRENT";
@@ -388,7 +394,11 @@ pub fn indexing_threads() -> usize {
 }
 
 fn open_writer(index: &Index) -> Result<IndexWriter> {
-    Ok(index.writer_with_num_threads(indexing_threads(), WRITER_HEAP_BYTES)?)
+    let writer = index.writer_with_num_threads(indexing_threads(), WRITER_HEAP_BYTES)?;
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MERGE_MAX_DOCS);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
 }
 
 /// Builds a complete new generation and makes it the live one.
