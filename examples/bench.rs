@@ -6,7 +6,14 @@
 //! cargo run --release --example bench -- latency --zoek DIR --ceiling DIR --queries FILE
 //! cargo run --release --example bench -- ceiling-search --index DIR (--queries FILE | QUERY)
 //! cargo run --release --example bench -- oneshot --runs 21 -- COMMAND ARGS...
+//! cargo run --release --example bench -- analyze --corpus DIR
+//! cargo run --release --example bench -- terms --index DIR
 //! ```
+//!
+//! `analyze` times the Dutch analysis alone (one thread, as tantivy's writer threads run it);
+//! `terms` lists an index's terms with their frequencies, to check that a change to the
+//! analysis changes nothing (two builds of one corpus give the same list whatever their
+//! segments).
 //!
 //! **The ceiling** is what tantivy does with the same passages and nothing of zoek's: the
 //! corpus is read and cut into passages by zoek's own reader and splitter (so the documents

@@ -566,17 +566,19 @@ fn index_entries(
             }
         }
     }
-    let walked: HashSet<&str> = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Article { id, .. } => Some(id.as_str()),
-            _ => None,
-        })
-        .collect();
-    for id in old.keys().filter(|id| !walked.contains(id.as_str())) {
-        report.files_removed += 1;
-        writer.delete_term(Term::from_field_text(fields.file, id));
-        changed = true;
+    if !old.is_empty() {
+        let walked: HashSet<&str> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Article { id, .. } => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        for id in old.keys().filter(|id| !walked.contains(id.as_str())) {
+            report.files_removed += 1;
+            writer.delete_term(Term::from_field_text(fields.file, id));
+            changed = true;
+        }
     }
     options.progress.finish_and_clear();
     if changed || old.is_empty() {
@@ -585,7 +587,10 @@ fn index_entries(
             .map(|d| d.as_nanos())
             .unwrap_or_default();
         let name = format!("files-{stamp}.json");
-        write_synced(&generation.join(&name), &serde_json::to_vec(&manifest)?)?;
+        // Written as it is serialized: the list of a million files is ~90 MB of JSON.
+        let mut file = std::io::BufWriter::new(fs::File::create(generation.join(&name))?);
+        serde_json::to_writer(&mut file, &manifest)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&name);
         commit.commit()?;
