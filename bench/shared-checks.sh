@@ -16,3 +16,6 @@ echo "ok: $reference"
 
 echo "-- known-item relevance (floor just under the measured MRR@10)"
 bash bench/known-item.sh --floor "$(cat bench/known-item.floor)"
+
+echo "-- speed: 100,000 articles against the plain-tantivy ceiling (floors in bench/speed.floors)"
+bash bench/speed.sh --articles 100000 --runs 3 --check

@@ -26,7 +26,13 @@ use crate::filter;
 use crate::passage;
 
 /// Memory for tantivy's indexing buffers, shared by its threads.
-const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+pub const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+/// Segments with more passages than this are not merged further: a full build's segments
+/// (each one thread's share of the writer heap, several hundred thousand passages) stay as
+/// they are, and only the small segments of incremental updates are merged. A merge reads
+/// its segments through memory maps, so merging big ones would make the resident memory of
+/// a build grow with the corpus.
+pub const MERGE_MAX_DOCS: usize = 100_000;
 /// Bumped whenever the schema or the meaning of stored fields changes.
 const FORMAT_VERSION: u32 = 3;
 const CURRENT_FILE: &str = "CURRENT";
@@ -394,12 +400,20 @@ pub fn build(corpus_dir: &Path, dir: &Path, mut options: BuildOptions) -> Result
     Ok(report)
 }
 
-fn open_writer(index: &Index) -> Result<IndexWriter> {
-    let threads = std::thread::available_parallelism()
+/// How many threads tantivy indexes with (they run the analysis): one per core, at most 4.
+pub fn indexing_threads() -> usize {
+    std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .min(4);
-    Ok(index.writer_with_num_threads(threads, WRITER_HEAP_BYTES)?)
+        .min(4)
+}
+
+fn open_writer(index: &Index) -> Result<IndexWriter> {
+    let writer = index.writer_with_num_threads(indexing_threads(), WRITER_HEAP_BYTES)?;
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MERGE_MAX_DOCS);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
 }
 
 /// Builds a complete new generation and makes it the live one.
@@ -492,8 +506,8 @@ fn index_entries(
                         continue;
                     }
                 }
-                let bytes = match corpus::read_bytes(path, display) {
-                    Ok(bytes) => bytes,
+                let file = match corpus::open(path, display) {
+                    Ok(file) => file,
                     Err(problem) => {
                         (options.on_problem)(Severity::Error, &problem);
                         report.failures.push(problem);
@@ -504,7 +518,7 @@ fn index_entries(
                         continue;
                     }
                 };
-                let hash = content_hash(&bytes);
+                let hash = file.hash();
                 let state = FileState {
                     size,
                     mtime_ns,
@@ -524,19 +538,31 @@ fn index_entries(
                     report.files_added += 1;
                 }
                 changed = true;
-                report.bytes += bytes.len() as u64;
-                let read = corpus::parse_file(id, path, display, bytes);
+                report.bytes += file.len();
+                // Articles are indexed as they are read (a big JSON Lines file is streamed).
+                let (mut articles, mut error) = (0, None);
+                let read = file.parse(id, path, display, |article| {
+                    if error.is_none() {
+                        match add_article(writer, &fields, &analyzer, id, &article) {
+                            Ok(passages) => {
+                                report.passages += passages;
+                                articles += 1;
+                            }
+                            Err(err) => error = Some(err),
+                        }
+                    }
+                });
+                if let Some(err) = error {
+                    return Err(err);
+                }
+                report.articles += articles;
                 for problem in &read.warnings {
                     (options.on_problem)(Severity::Warning, problem);
                 }
                 for problem in &read.failures {
                     (options.on_problem)(Severity::Error, problem);
                 }
-                for article in &read.articles {
-                    report.passages += add_article(writer, &fields, &analyzer, id, article)?;
-                    report.articles += 1;
-                }
-                if read.failures.is_empty() || !read.articles.is_empty() {
+                if read.failures.is_empty() || articles > 0 {
                     manifest.insert(id.clone(), state);
                 }
                 report.warnings.extend(read.warnings);
@@ -555,17 +581,19 @@ fn index_entries(
             }
         }
     }
-    let walked: HashSet<&str> = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Article { id, .. } => Some(id.as_str()),
-            _ => None,
-        })
-        .collect();
-    for id in old.keys().filter(|id| !walked.contains(id.as_str())) {
-        report.files_removed += 1;
-        writer.delete_term(Term::from_field_text(fields.file, id));
-        changed = true;
+    if !old.is_empty() {
+        let walked: HashSet<&str> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Article { id, .. } => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        for id in old.keys().filter(|id| !walked.contains(id.as_str())) {
+            report.files_removed += 1;
+            writer.delete_term(Term::from_field_text(fields.file, id));
+            changed = true;
+        }
     }
     options.progress.finish_and_clear();
     if changed || old.is_empty() {
@@ -574,7 +602,10 @@ fn index_entries(
             .map(|d| d.as_nanos())
             .unwrap_or_default();
         let name = format!("files-{stamp}.json");
-        write_synced(&generation.join(&name), &serde_json::to_vec(&manifest)?)?;
+        // Written as it is serialized: the list of a million files is ~90 MB of JSON.
+        let mut file = std::io::BufWriter::new(fs::File::create(generation.join(&name))?);
+        serde_json::to_writer(&mut file, &manifest)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&name);
         commit.commit()?;
@@ -583,11 +614,9 @@ fn index_entries(
     Ok(report)
 }
 
-/// FNV-1a over the file's bytes: enough to tell a touched file from a changed one.
+/// FNV-1a over bytes (the same as a file's content hash, [`corpus::fnv1a`]).
 fn content_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    corpus::fnv1a(corpus::FNV_START, bytes)
 }
 
 /// Removes file lists of earlier commits.

@@ -64,11 +64,16 @@ impl LineCounter {
 }
 
 fn make(body: &str, span: &Span, lines: &mut LineCounter) -> Passage {
+    let stretch = &body[span.start..span.end];
+    let mut text = String::with_capacity(stretch.len());
+    for word in stretch.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
     Passage {
-        text: body[span.start..span.end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        text,
         line: lines.line_at(body, span.start),
     }
 }

@@ -932,6 +932,10 @@ pub fn token_matches(
             }
         }
     }
+    if !matchers.iter().any(|m| matches!(m, Matcher::Phrase { .. })) {
+        found.sort_by_key(|m| (m.start, m.end, m.matcher));
+        return found;
+    }
     let mut at_position: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
     for t in &tokens {
         at_position

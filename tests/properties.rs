@@ -211,6 +211,7 @@ fn the_small_index_builds_and_finds_the_fuzzed_word() {
         zoek::search::SearchOptions {
             limit: 5,
             per_article: false,
+            passages: true,
         },
         &zoek::search::QueryOptions::default(),
     )

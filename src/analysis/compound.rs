@@ -21,9 +21,7 @@
 //! gesp+rekken) and onderzoek (particles like onder-, voor-, samen- are never modifiers).
 //! Words the rules would still cut wrongly are listed whole (`=`) by the build script.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::OnceLock;
+use std::hash::Hasher;
 
 /// Words shorter than this (in letters) are never split.
 pub const MIN_WORD: usize = 7;
@@ -41,7 +39,11 @@ const VOWELS: &[u8] = b"aeiouy";
 const ER_BASES: [&str; 6] = ["kind", "rund", "lam", "blad", "lied", "hoen"];
 
 static LEXICON_TEXT: &str = include_str!("data/lexicon.txt");
-static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+/// The lexicon's hash table, built by `build.rs`: one little-endian u64 per slot, the word's
+/// byte offset in [`LEXICON_TEXT`] (bits 0–31), its length (32–39, 0 = empty slot) and its
+/// role (40–47); found by [`fx_hash`] and linear probing.
+static LEXICON_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.table"));
+static LEXICON: Lexicon = Lexicon;
 
 /// Finds the parts of Dutch compounds; see the module documentation.
 #[derive(Clone, Debug, Default)]
@@ -66,7 +68,7 @@ impl Decompounder {
             return None;
         }
         let lexicon = Lexicon::get();
-        if lexicon.roles.contains_key(word) {
+        if lexicon.contains(word) {
             return None;
         }
         let mut search = Search {
@@ -83,45 +85,53 @@ impl Decompounder {
     }
 }
 
-/// Word → role bits, borrowed from the included lexicon text.
-struct Lexicon {
-    roles: HashMap<&'static str, u8, BuildHasherDefault<FxHasher>>,
+/// Word → role bits, looked up in the table `build.rs` makes of the included lexicon text,
+/// so nothing is parsed at run time.
+struct Lexicon;
+
+/// The Fx hash of `bytes` (keep identical to `fx_hash` in build.rs).
+fn fx_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(bytes);
+    hasher.hash
 }
 
 impl Lexicon {
     fn get() -> &'static Lexicon {
-        LEXICON.get_or_init(|| Lexicon::parse(LEXICON_TEXT))
+        &LEXICON
     }
 
-    fn parse(text: &'static str) -> Lexicon {
-        let mut roles = HashMap::with_capacity_and_hasher(
-            text.len() / 11,
-            BuildHasherDefault::<FxHasher>::default(),
-        );
-        for line in text.lines() {
-            let (word, role) = if let Some(w) = line.strip_prefix('=') {
-                (w, 0)
-            } else if let Some(w) = line.strip_prefix('-') {
-                (w, END)
-            } else if let Some(w) = line.strip_suffix('-') {
-                (w, BEGIN)
-            } else {
-                (line, BEGIN | END)
-            };
-            if !word.is_empty() {
-                roles.insert(word, role);
+    /// The lexicon's own copy of `word` and its role.
+    fn entry(&self, word: &str) -> Option<(&'static str, u8)> {
+        let slots = LEXICON_TABLE.len() / 8;
+        let mut i = fx_hash(word.as_bytes()) as usize & (slots - 1);
+        loop {
+            let bytes: [u8; 8] = LEXICON_TABLE[i * 8..i * 8 + 8].try_into().ok()?;
+            let slot = u64::from_le_bytes(bytes);
+            let len = ((slot >> 32) & 0xff) as usize;
+            if len == 0 {
+                return None;
             }
+            let start = (slot & 0xffff_ffff) as usize;
+            let found = &LEXICON_TEXT[start..start + len];
+            if found == word {
+                return Some((found, (slot >> 40) as u8));
+            }
+            i = (i + 1) & (slots - 1);
         }
-        Lexicon { roles }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.entry(word).is_some()
     }
 
     fn role(&self, word: &str) -> Option<u8> {
-        self.roles.get(word).copied()
+        self.entry(word).map(|(_, role)| role)
     }
 
     /// The lexicon's own copy of `word` when it may be the head.
     fn head(&self, word: &str) -> Option<&'static str> {
-        match self.roles.get_key_value(word) {
+        match self.entry(word) {
             Some((w, r)) if r & END != 0 => Some(w),
             _ => None,
         }
@@ -129,7 +139,7 @@ impl Lexicon {
 
     /// The lexicon's own copy of `word` when it may be a modifier.
     fn modifier(&self, word: &str) -> Option<&'static str> {
-        match self.roles.get_key_value(word) {
+        match self.entry(word) {
             Some((w, r)) if r & BEGIN != 0 => Some(w),
             _ => None,
         }
@@ -275,7 +285,7 @@ fn ascii(bytes: &[u8]) -> &str {
 
 /// The Fx hash (rustc's): fast on short keys; the keys are our own words, so no hash flooding.
 #[derive(Default)]
-struct FxHasher {
+pub(super) struct FxHasher {
     hash: u64,
 }
 
@@ -515,11 +525,32 @@ mod tests {
             "huizenmarkt",
         ] {
             for part in parts(word) {
-                assert!(
-                    lex.roles.get(part.as_str()).is_some_and(|&r| r != 0),
-                    "{part}"
-                );
+                assert!(lex.role(part.as_str()).is_some_and(|r| r != 0), "{part}");
             }
+        }
+    }
+
+    #[test]
+    fn lexicon_table_holds_every_word_with_its_role() {
+        let lex = Lexicon::get();
+        let mut n = 0;
+        for line in LEXICON_TEXT.lines() {
+            let (word, role) = if let Some(w) = line.strip_prefix('=') {
+                (w, 0)
+            } else if let Some(w) = line.strip_prefix('-') {
+                (w, END)
+            } else if let Some(w) = line.strip_suffix('-') {
+                (w, BEGIN)
+            } else {
+                (line, BEGIN | END)
+            };
+            let (found, found_role) = lex.entry(word).expect(word);
+            assert_eq!((found, found_role), (word, role));
+            n += 1;
+        }
+        assert!(n > 10_000);
+        for absent in ["", "xq", "verkiezingsfraude", "kabinetx"] {
+            assert_eq!(lex.entry(absent), None, "{absent}");
         }
     }
 

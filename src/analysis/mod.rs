@@ -6,6 +6,7 @@
 //! [`DutchAnalyzer`] composes them; [`DutchTokenizer`] wraps it for tantivy. Indexing, query parsing and highlighting all call the same
 //! analyzer, so a word is always reduced the same way wherever it appears.
 
+mod cache;
 pub mod compound;
 pub mod fold;
 pub mod stem;
@@ -139,6 +140,31 @@ pub struct AnalyzedToken {
     pub kind: TokenKind,
     /// Whether the word is a Dutch function word (see [`stopwords`]).
     pub stopword: bool,
+}
+
+/// A token as [`DutchAnalyzer::for_each_token`] lends it: [`AnalyzedToken`] with the term
+/// borrowed, so producing it allocates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenRef<'a> {
+    pub term: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub position: usize,
+    pub kind: TokenKind,
+    pub stopword: bool,
+}
+
+impl TokenRef<'_> {
+    pub fn to_owned(&self) -> AnalyzedToken {
+        AnalyzedToken {
+            term: self.term.to_string(),
+            start: self.start,
+            end: self.end,
+            position: self.position,
+            kind: self.kind,
+            stopword: self.stopword,
+        }
+    }
 }
 
 /// Cuts a term beyond [`MAX_TERM_BYTES`] at a character boundary.
@@ -304,66 +330,92 @@ impl DutchAnalyzer {
 
     /// Calls `sink` with every token of `text`, in order of position.
     pub fn analyze(&self, text: &str, mut sink: impl FnMut(AnalyzedToken)) {
-        let mut folded = String::new();
-        let mut joined = String::new();
-        let mut joined_start = None;
-        let mut joined_position = 0;
-        // Terms of the group's words after its first: tantivy wants each term's positions in
-        // increasing order, so a joined term equal to one of them (`ge-Zud` joins to
-        // `gezud`, stemmed `zud`) is left out; that word already indexes it.
-        let mut later_terms: Vec<String> = Vec::new();
-        for (position, word) in Words::new(text).enumerate() {
-            fold::fold_into(&text[word.start..word.end], &mut folded);
-            let in_group = joined_start.is_some() || word.hyphen_after;
-            if in_group {
-                if joined_start.is_none() {
-                    joined_start = Some(word.start);
-                    joined_position = position;
-                    joined.clear();
-                    later_terms.clear();
+        self.for_each_token(text, |t| sink(t.to_owned()));
+    }
+
+    /// Calls `sink` with every token of `text`, in order of position, lending the terms:
+    /// the indexing path, which allocates nothing per token. Each word's term, compound parts
+    /// and stopword flag come from a per-thread memo (see [`cache`]).
+    pub fn for_each_token(&self, text: &str, mut sink: impl FnMut(TokenRef<'_>)) {
+        cache::with(|mut cache| {
+            let mut folded = String::new();
+            let mut joined = String::new();
+            let mut joined_start = None;
+            let mut joined_position = 0;
+            // Terms of the group's words after its first: tantivy wants each term's positions
+            // in increasing order, so a joined term equal to one of them (`ge-Zud` joins to
+            // `gezud`, stemmed `zud`) is left out; that word already indexes it.
+            let mut later_terms: Vec<String> = Vec::new();
+            let mut uncached;
+            for (position, word) in Words::new(text).enumerate() {
+                fold::fold_into(&text[word.start..word.end], &mut folded);
+                let in_group = joined_start.is_some() || word.hyphen_after;
+                if in_group {
+                    if joined_start.is_none() {
+                        joined_start = Some(word.start);
+                        joined_position = position;
+                        joined.clear();
+                        later_terms.clear();
+                    }
+                    joined.extend(folded.chars().filter(|c| c.is_alphanumeric()));
                 }
-                joined.extend(folded.chars().filter(|c| c.is_alphanumeric()));
-            }
-            // A "word" of combining marks only (U+0611) folds to nothing: it has no term.
-            if !folded.is_empty() {
-                let term = self.term_of(&folded);
-                if in_group && position > joined_position {
-                    later_terms.push(term.clone());
-                }
-                sink(AnalyzedToken {
-                    term,
-                    start: word.start,
-                    end: word.end,
-                    position,
-                    kind: TokenKind::Word,
-                    stopword: stopwords::is_stopword(&folded),
-                });
-                for term in self.compound_part_terms(&folded) {
-                    sink(AnalyzedToken {
-                        term,
+                // A "word" of combining marks only (U+0611) folds to nothing: it has no term.
+                if !folded.is_empty() {
+                    let compute = || {
+                        (
+                            self.term_of(&folded),
+                            self.compound_part_terms(&folded),
+                            stopwords::is_stopword(&folded),
+                        )
+                    };
+                    let analyzed = match cache.as_deref_mut() {
+                        Some(cache) if folded.len() <= cache::MAX_WORD_BYTES => {
+                            cache.get_or_insert(self.analysis, &folded, compute)
+                        }
+                        _ => {
+                            let (term, parts, stopword) = compute();
+                            uncached = (term, parts.concat());
+                            cache::WordAnalysis::new(&uncached.0, &uncached.1, stopword)
+                        }
+                    };
+                    if in_group && position > joined_position {
+                        later_terms.push(analyzed.term.to_owned());
+                    }
+                    sink(TokenRef {
+                        term: analyzed.term,
                         start: word.start,
                         end: word.end,
                         position,
-                        kind: TokenKind::CompoundPart,
-                        stopword: false,
+                        kind: TokenKind::Word,
+                        stopword: analyzed.stopword,
                     });
+                    for term in analyzed.parts() {
+                        sink(TokenRef {
+                            term,
+                            start: word.start,
+                            end: word.end,
+                            position,
+                            kind: TokenKind::CompoundPart,
+                            stopword: false,
+                        });
+                    }
+                }
+                if in_group && !word.hyphen_after {
+                    let start = joined_start.take().unwrap_or(word.start);
+                    let term = self.term_of(&joined);
+                    if !term.is_empty() && !later_terms.contains(&term) {
+                        sink(TokenRef {
+                            term: &term,
+                            start,
+                            end: word.end,
+                            position: joined_position,
+                            kind: TokenKind::Joined,
+                            stopword: false,
+                        });
+                    }
                 }
             }
-            if in_group && !word.hyphen_after {
-                let start = joined_start.take().unwrap_or(word.start);
-                let term = self.term_of(&joined);
-                if !term.is_empty() && !later_terms.contains(&term) {
-                    sink(AnalyzedToken {
-                        term,
-                        start,
-                        end: word.end,
-                        position: joined_position,
-                        kind: TokenKind::Joined,
-                        stopword: false,
-                    });
-                }
-            }
-        }
+        })
     }
 
     /// All tokens of `text`.
@@ -374,10 +426,16 @@ impl DutchAnalyzer {
     }
 }
 
+/// How many token buffers a [`DutchTokenizer`] keeps between texts (a passage has at most
+/// a few hundred tokens).
+const KEPT_TOKENS: usize = 4096;
+
 /// The analyzer as a tantivy tokenizer, registered as [`ANALYZER_NAME`].
 #[derive(Clone)]
 pub struct DutchTokenizer {
     analyzer: DutchAnalyzer,
+    /// Tokens of the last text; their term buffers are reused for the next one, so a text
+    /// costs no allocation once the buffer has grown to the longest text.
     tokens: Vec<Token>,
 }
 
@@ -400,19 +458,28 @@ impl Tokenizer for DutchTokenizer {
     type TokenStream<'a> = DutchTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> DutchTokenStream<'a> {
-        self.tokens.clear();
+        // A huge text (a title of megabytes) must not keep its tokens' memory for good.
+        if self.tokens.len() > KEPT_TOKENS {
+            self.tokens.truncate(KEPT_TOKENS);
+            self.tokens.shrink_to_fit();
+        }
         let tokens = &mut self.tokens;
-        self.analyzer.analyze(text, |t| {
-            tokens.push(Token {
-                offset_from: t.start,
-                offset_to: t.end,
-                position: t.position,
-                text: t.term,
-                position_length: 1,
-            })
+        let mut n = 0;
+        self.analyzer.for_each_token(text, |t| {
+            if n == tokens.len() {
+                tokens.push(Token::default());
+            }
+            let token = &mut tokens[n];
+            token.offset_from = t.start;
+            token.offset_to = t.end;
+            token.position = t.position;
+            token.position_length = 1;
+            token.text.clear();
+            token.text.push_str(t.term);
+            n += 1;
         });
         DutchTokenStream {
-            tokens: &mut self.tokens,
+            tokens: &mut self.tokens[..n],
             next: 0,
         }
     }
@@ -629,6 +696,33 @@ mod tests {
         );
         assert_eq!(analyzer.single_term("10:30"), None);
         assert_eq!(analyzer.single_term("..."), None);
+    }
+
+    #[test]
+    fn memo_gives_what_the_stages_compute() {
+        // Twice, so the second pass reads the per-thread memo; the long compound is past the
+        // memo's word length and is computed every time.
+        let text = "De gemeenteraadsverkiezingen en verkiezingsfraude: \
+                    arbeidsongeschiktheidsverzekeringsmaatschappijen, de CDA-leider, auto's";
+        let analyzer = DutchAnalyzer::new(Analysis::Full);
+        for _ in 0..2 {
+            let tokens = analyzer.tokens(text);
+            for word in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+                let folded = fold::fold(&text[word.start..word.end]);
+                assert_eq!(word.term, analyzer.normalize_word(&folded));
+                assert_eq!(word.stopword, stopwords::is_stopword(&folded));
+                let parts: Vec<&str> = tokens
+                    .iter()
+                    .filter(|t| t.kind == TokenKind::CompoundPart && t.start == word.start)
+                    .map(|t| t.term.as_str())
+                    .collect();
+                assert_eq!(parts, analyzer.compound_part_terms(&folded), "{folded}");
+            }
+            assert!(tokens
+                .iter()
+                .any(|t| t.kind == TokenKind::CompoundPart
+                    && t.start == text.find("arbeids").unwrap()));
+        }
     }
 
     #[test]

@@ -64,7 +64,19 @@ impl<'a> Words<'a> {
         let bytes = self.text.as_bytes();
         let mut end = start;
         let mut prev: Option<char> = None;
-        while let Some(c) = self.char_at(end) {
+        loop {
+            // Fast path: a run of ASCII letters and digits, byte by byte.
+            let run = bytes[end..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if run > 0 {
+                end += run;
+                prev = Some(bytes[end - 1] as char);
+            }
+            let Some(c) = self.char_at(end) else {
+                break;
+            };
             if is_word_char(c) {
                 prev = Some(c);
                 end += c.len_utf8();
@@ -119,7 +131,14 @@ impl Iterator for Words<'_> {
     type Item = Word;
 
     fn next(&mut self) -> Option<Word> {
+        let bytes = self.text.as_bytes();
         while self.pos < self.text.len() {
+            // Fast path: ASCII spaces and punctuation that cannot start a clitic.
+            let b = bytes[self.pos];
+            if b.is_ascii() && !b.is_ascii_alphanumeric() && b != b'\'' && b != b'`' {
+                self.pos += 1;
+                continue;
+            }
             let c = self.char_at(self.pos)?;
             let (start, end) = if is_word_char(c) {
                 (self.pos, self.scan_word(self.pos))

@@ -12,7 +12,7 @@ pub struct Decoded {
 }
 
 /// How far into a file to look for NUL bytes, the mark of a binary file.
-const BINARY_SNIFF_BYTES: usize = 8192;
+pub const BINARY_SNIFF_BYTES: usize = 8192;
 
 /// Decodes `bytes`; an error says why the file is not text.
 pub fn text_of(bytes: Vec<u8>, gzipped: bool) -> Result<Decoded, String> {

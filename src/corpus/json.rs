@@ -66,10 +66,14 @@ fn article_of(json: &str, display: &str, line: usize, fallback_id: String, read:
 /// A JSON Lines file: one article per non-blank line.
 pub fn read_lines(file_id: &str, display: &str, text: &str, read: &mut FileRead) {
     for (i, line) in text.lines().enumerate() {
-        if !line.trim().is_empty() {
-            let number = i + 1;
-            article_of(line, display, number, format!("{file_id}:{number}"), read);
-        }
+        read_line(file_id, display, i + 1, line, read);
+    }
+}
+
+/// Line `number` (1-based) of a JSON Lines file, without its line ending.
+pub fn read_line(file_id: &str, display: &str, number: usize, line: &str, read: &mut FileRead) {
+    if !line.trim().is_empty() {
+        article_of(line, display, number, format!("{file_id}:{number}"), read);
     }
 }
 

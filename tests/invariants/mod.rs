@@ -10,7 +10,7 @@ use std::path::Path;
 use zoek::analysis::{DutchAnalyzer, TokenKind, MAX_TERM_BYTES, PART_MARK};
 use zoek::corpus::{self, FileRead};
 use zoek::passage::{self, MAX_PASSAGE_BYTES};
-use zoek::query::{self, MatchMode};
+use zoek::query::{self, Level, MatchMode};
 use zoek::search::{self, QueryOptions, SearchOptions};
 
 /// Tokens of `text`: offsets on character boundaries inside the text, `start < end`,
@@ -124,8 +124,11 @@ pub fn check_query(analyzer: &DutchAnalyzer, fields: &zoek::index::Fields, input
     match query::parse(input) {
         Ok(node) => {
             for mode in [MatchMode::All, MatchMode::Any] {
-                if let Err(e) = query::compile_node(node.clone(), mode, analyzer, fields) {
-                    assert!(!e.0.trim().is_empty(), "empty message for {input:?}");
+                for level in [Level::Passage, Level::Article] {
+                    if let Err(e) = query::compile_node(node.clone(), mode, level, analyzer, fields)
+                    {
+                        assert!(!e.0.trim().is_empty(), "empty message for {input:?}");
+                    }
                 }
             }
         }
@@ -142,9 +145,16 @@ pub fn check_query(analyzer: &DutchAnalyzer, fields: &zoek::index::Fields, input
 /// A query run on an index (hits with explanations and suggestions, then counts): no panic,
 /// an error is a message, hits are ranked and their highlights lie inside their passage.
 pub fn check_search(index: &zoek::index::ZoekIndex, input: &str) {
+    for per_article in [false, true] {
+        check_search_with(index, input, per_article);
+    }
+}
+
+fn check_search_with(index: &zoek::index::ZoekIndex, input: &str, per_article: bool) {
     let options = SearchOptions {
         limit: 5,
-        per_article: false,
+        per_article,
+        passages: true,
     };
     let explain = QueryOptions {
         explain: true,
