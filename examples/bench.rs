@@ -130,9 +130,11 @@ fn analyze(flags: &Flags) -> Result<()> {
     let runs = flags.number("runs", 3)?;
     let mut texts = Vec::new();
     for entry in corpus::walk(&corpus_dir, &WalkOptions::default())? {
-        let Entry::Article { path, display, id } = entry else {
+        let Entry::Article { relative } = entry else {
             continue;
         };
+        let (path, id) = (corpus_dir.join(&relative), corpus::article_id(&relative));
+        let display = path.display().to_string();
         let data = corpus::read_bytes(&path, &display).map_err(|p| anyhow::anyhow!("{p}"))?;
         for article in corpus::parse_file(&id, &path, &display, data).articles {
             for p in passage::split(&article.body) {
@@ -251,9 +253,11 @@ fn ceiling_index(flags: &Flags) -> Result<()> {
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, heap)?;
     let (mut articles, mut passages, mut bytes) = (0u64, 0u64, 0u64);
     for entry in corpus::walk(&corpus_dir, &WalkOptions::default())? {
-        let Entry::Article { path, display, id } = entry else {
+        let Entry::Article { relative } = entry else {
             continue;
         };
+        let (path, id) = (corpus_dir.join(&relative), corpus::article_id(&relative));
+        let display = path.display().to_string();
         let file = corpus::open(&path, &display).map_err(|p| anyhow::anyhow!("{p}"))?;
         bytes += file.len();
         let mut failed = None;

@@ -6,7 +6,7 @@
 //! through one tantivy commit (atomic too). Either way a build that fails or is killed leaves
 //! the last committed state, so searches keep answering. A `LOCK` file keeps two builds apart.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -379,7 +379,14 @@ pub fn build(corpus_dir: &Path, dir: &Path, mut options: BuildOptions) -> Result
     let mut report = match reusable {
         Some((generation, Ok((open, manifest)))) => {
             let mut writer = open_writer(&open.index)?;
-            let report = index_entries(&entries, &mut writer, &generation, manifest, &mut options)?;
+            let report = index_entries(
+                corpus_dir,
+                entries,
+                &mut writer,
+                &generation,
+                manifest,
+                &mut options,
+            )?;
             writer.wait_merging_threads()?;
             if let Some(live) = generation.file_name() {
                 remove_stale(dir, &live.to_string_lossy());
@@ -391,7 +398,7 @@ pub fn build(corpus_dir: &Path, dir: &Path, mut options: BuildOptions) -> Result
                 Some((_, Err(reason))) => Some(reason),
                 _ => None,
             };
-            let mut report = build_generation(corpus_dir, &entries, dir, &mut options)?;
+            let mut report = build_generation(corpus_dir, entries, dir, &mut options)?;
             report.rebuild_reason = rebuild_reason;
             report
         }
@@ -419,7 +426,7 @@ fn open_writer(index: &Index) -> Result<IndexWriter> {
 /// Builds a complete new generation and makes it the live one.
 fn build_generation(
     corpus_dir: &Path,
-    entries: &[Entry],
+    entries: Vec<Entry>,
     dir: &Path,
     options: &mut BuildOptions,
 ) -> Result<BuildReport> {
@@ -444,7 +451,14 @@ fn build_generation(
             serde_json::to_string_pretty(&meta)?.as_bytes(),
         )?;
         let mut writer = open_writer(&index)?;
-        let mut report = index_entries(entries, &mut writer, &building, Manifest::new(), options)?;
+        let mut report = index_entries(
+            corpus_dir,
+            entries,
+            &mut writer,
+            &building,
+            Manifest::new(),
+            options,
+        )?;
         writer.wait_merging_threads()?;
         report.rebuilt = true;
         fs::rename(&building, dir.join(&generation))?;
@@ -474,10 +488,11 @@ fn modified_ns(metadata: &fs::Metadata) -> u64 {
 /// Indexes the files of `entries` that differ from `old`, removes the documents of files
 /// that changed or disappeared, and commits together with the new file list.
 fn index_entries(
-    entries: &[Entry],
+    corpus_dir: &Path,
+    entries: Vec<Entry>,
     writer: &mut IndexWriter,
     generation: &Path,
-    old: Manifest,
+    mut old: Manifest,
     options: &mut BuildOptions,
 ) -> Result<BuildReport> {
     let (_, fields) = schema();
@@ -485,6 +500,7 @@ fn index_entries(
     let mut report = BuildReport::default();
     let mut manifest = Manifest::new();
     let mut changed = false;
+    let first_build = old.is_empty();
     let files = entries
         .iter()
         .filter(|e| matches!(e, Entry::Article { .. }))
@@ -492,27 +508,31 @@ fn index_entries(
     options.progress.set_length(files as u64);
     for entry in entries {
         match entry {
-            Entry::Article { path, display, id } => {
+            Entry::Article { relative } => {
                 options.progress.inc(1);
-                let before = old.get(id);
-                let metadata = fs::metadata(path).ok();
+                let path = corpus_dir.join(&relative);
+                let id = corpus::article_id(&relative);
+                let display = &path.display().to_string();
+                // What is left of `old` after the walk are the files that are gone.
+                let before = old.remove(&id);
+                let metadata = fs::metadata(&path).ok();
                 let (size, mtime_ns) = metadata
                     .as_ref()
                     .map_or((0, 0), |m| (m.len(), modified_ns(m)));
                 if let Some(state) = before {
                     if state.size == size && state.mtime_ns == mtime_ns {
-                        manifest.insert(id.clone(), *state);
+                        manifest.insert(id, state);
                         report.files_unchanged += 1;
                         continue;
                     }
                 }
-                let file = match corpus::open(path, display) {
+                let file = match corpus::open(&path, display) {
                     Ok(file) => file,
                     Err(problem) => {
                         (options.on_problem)(Severity::Error, &problem);
                         report.failures.push(problem);
                         if before.is_some() {
-                            writer.delete_term(Term::from_field_text(fields.file, id));
+                            writer.delete_term(Term::from_field_text(fields.file, &id));
                             changed = true;
                         }
                         continue;
@@ -526,13 +546,13 @@ fn index_entries(
                 };
                 if before.is_some_and(|b| b.hash == hash) {
                     // Touched but not changed: nothing to re-index.
-                    manifest.insert(id.clone(), state);
+                    manifest.insert(id, state);
                     report.files_unchanged += 1;
                     changed = true;
                     continue;
                 }
                 if before.is_some() {
-                    writer.delete_term(Term::from_field_text(fields.file, id));
+                    writer.delete_term(Term::from_field_text(fields.file, &id));
                     report.files_updated += 1;
                 } else {
                     report.files_added += 1;
@@ -541,9 +561,9 @@ fn index_entries(
                 report.bytes += file.len();
                 // Articles are indexed as they are read (a big JSON Lines file is streamed).
                 let (mut articles, mut error) = (0, None);
-                let read = file.parse(id, path, display, |article| {
+                let read = file.parse(&id, &path, display, |article| {
                     if error.is_none() {
-                        match add_article(writer, &fields, &analyzer, id, &article) {
+                        match add_article(writer, &fields, &analyzer, &id, &article) {
                             Ok(passages) => {
                                 report.passages += passages;
                                 articles += 1;
@@ -563,7 +583,7 @@ fn index_entries(
                     (options.on_problem)(Severity::Error, problem);
                 }
                 if read.failures.is_empty() || articles > 0 {
-                    manifest.insert(id.clone(), state);
+                    manifest.insert(id, state);
                 }
                 report.warnings.extend(read.warnings);
                 report.failures.extend(read.failures);
@@ -573,30 +593,21 @@ fn index_entries(
                     .skipped
                     .entry(why.to_string())
                     .or_default()
-                    .push(display.clone());
+                    .push(display);
             }
             Entry::Failed(problem) => {
-                (options.on_problem)(Severity::Error, problem);
-                report.failures.push(problem.clone());
+                (options.on_problem)(Severity::Error, &problem);
+                report.failures.push(problem);
             }
         }
     }
-    if !old.is_empty() {
-        let walked: HashSet<&str> = entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Article { id, .. } => Some(id.as_str()),
-                _ => None,
-            })
-            .collect();
-        for id in old.keys().filter(|id| !walked.contains(id.as_str())) {
-            report.files_removed += 1;
-            writer.delete_term(Term::from_field_text(fields.file, id));
-            changed = true;
-        }
+    for id in old.keys() {
+        report.files_removed += 1;
+        writer.delete_term(Term::from_field_text(fields.file, id));
+        changed = true;
     }
     options.progress.finish_and_clear();
-    if changed || old.is_empty() {
+    if changed || first_build {
         let stamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos())

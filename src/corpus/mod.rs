@@ -17,7 +17,7 @@ use std::path::Path;
 
 use time::Date;
 
-pub use walk::{walk, Entry, WalkOptions};
+pub use walk::{article_id, walk, Entry, WalkOptions};
 
 /// One article, as read from the corpus.
 #[derive(Debug, Clone, PartialEq, Eq)]

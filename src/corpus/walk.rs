@@ -24,11 +24,11 @@ pub struct WalkOptions {
 /// One entry of the walk.
 #[derive(Debug)]
 pub enum Entry {
-    /// A file in an article format; `id` is its path relative to the corpus folder.
+    /// A file in an article format, by its path relative to the corpus folder: the full
+    /// path, id and display form are made when the file is read, so that a walk of a million
+    /// files, which holds every entry, stays small.
     Article {
-        path: PathBuf,
-        display: String,
-        id: String,
+        relative: PathBuf,
     },
     Skipped {
         display: String,
@@ -153,9 +153,7 @@ pub fn walk(root: &Path, options: &WalkOptions) -> anyhow::Result<Vec<Entry>> {
         }
         match format_of(path) {
             Ok(_) => entries.push(Entry::Article {
-                path: path.to_path_buf(),
-                id: relative_id(root, path),
-                display,
+                relative: path.strip_prefix(root).unwrap_or(path).to_path_buf(),
             }),
             Err(why) => entries.push(skip(why)),
         }
@@ -164,9 +162,9 @@ pub fn walk(root: &Path, options: &WalkOptions) -> anyhow::Result<Vec<Entry>> {
 }
 
 /// The id of a file's article: its path relative to the corpus folder, with `/` separators.
-fn relative_id(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
+pub fn article_id(relative: &Path) -> String {
+    relative
+        .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
@@ -181,7 +179,7 @@ mod tests {
         entries
             .iter()
             .map(|e| match e {
-                Entry::Article { id, .. } => format!("+{id}"),
+                Entry::Article { relative } => format!("+{}", article_id(relative)),
                 Entry::Skipped { display, why } => {
                     let name = Path::new(display).file_name().unwrap().to_string_lossy();
                     format!("-{name} ({why})")
@@ -260,6 +258,8 @@ mod tests {
         fs::write(dir.join("diep.md"), "tekst").unwrap();
         let entries = walk(tmp.path(), &WalkOptions::default()).unwrap();
         assert_eq!(entries.len(), 1);
-        assert!(matches!(&entries[0], Entry::Article { id, .. } if id.ends_with("d59/diep.md")));
+        assert!(
+            matches!(&entries[0], Entry::Article { relative } if article_id(relative).ends_with("d59/diep.md"))
+        );
     }
 }
