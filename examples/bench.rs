@@ -123,18 +123,29 @@ fn main() -> Result<()> {
 /// The analysis alone, as tantivy runs it at indexing: every passage's title and body through
 /// zoek's tokenizer on one thread, corpus read and split beforehand (not timed); the median
 /// of `runs` passes in seconds, and tokens per pass.
+/// The article files of a corpus folder in the order the index walks them: path, id and
+/// display form.
+fn article_files(
+    corpus_dir: &Path,
+) -> Result<impl Iterator<Item = (PathBuf, String, String)> + '_> {
+    let entries = corpus::walk(corpus_dir, &WalkOptions::default())?;
+    Ok(entries.into_iter().filter_map(move |entry| match entry {
+        Entry::Article { relative } => {
+            let path = corpus_dir.join(&relative);
+            let display = path.display().to_string();
+            Some((path, corpus::article_id(&relative), display))
+        }
+        _ => None,
+    }))
+}
+
 fn analyze(flags: &Flags) -> Result<()> {
     use tantivy::tokenizer::{TokenStream, Tokenizer};
     use zoek::analysis::{Analysis, DutchAnalyzer, DutchTokenizer};
     let corpus_dir = flags.path("corpus")?;
     let runs = flags.number("runs", 3)?;
     let mut texts = Vec::new();
-    for entry in corpus::walk(&corpus_dir, &WalkOptions::default())? {
-        let Entry::Article { relative } = entry else {
-            continue;
-        };
-        let (path, id) = (corpus_dir.join(&relative), corpus::article_id(&relative));
-        let display = path.display().to_string();
+    for (path, id, display) in article_files(&corpus_dir)? {
         let data = corpus::read_bytes(&path, &display).map_err(|p| anyhow::anyhow!("{p}"))?;
         for article in corpus::parse_file(&id, &path, &display, data).articles {
             for p in passage::split(&article.body) {
@@ -252,12 +263,7 @@ fn ceiling_index(flags: &Flags) -> Result<()> {
     let index = Index::create_in_dir(&dir, schema)?;
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, heap)?;
     let (mut articles, mut passages, mut bytes) = (0u64, 0u64, 0u64);
-    for entry in corpus::walk(&corpus_dir, &WalkOptions::default())? {
-        let Entry::Article { relative } = entry else {
-            continue;
-        };
-        let (path, id) = (corpus_dir.join(&relative), corpus::article_id(&relative));
-        let display = path.display().to_string();
+    for (path, id, display) in article_files(&corpus_dir)? {
         let file = corpus::open(&path, &display).map_err(|p| anyhow::anyhow!("{p}"))?;
         bytes += file.len();
         let mut failed = None;
