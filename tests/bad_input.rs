@@ -6,13 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::zoek_in;
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
+use common::{write, zoek_in};
 
 /// A corpus with one of each kind of trouble, indexed with a report.
 fn messy_corpus() -> (tempfile::TempDir, common::Run, Vec<serde_json::Value>) {

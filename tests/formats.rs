@@ -2,17 +2,10 @@
 
 mod common;
 
-use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use common::zoek_in;
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
+use common::{write, zoek_in};
 
 fn gzip(text: &str) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -58,12 +51,12 @@ fn html_json_and_gzip_articles_are_read() {
     write(
         &c,
         "oud.jsonl.gz",
-        &gzip("{\"id\":\"g1\",\"title\":\"Ingepakt\",\"body\":\"Over de storm.\"}\n"),
+        gzip("{\"id\":\"g1\",\"title\":\"Ingepakt\",\"body\":\"Over de storm.\"}\n"),
     );
     write(
         &c,
         "los.json.gz",
-        &gzip("{\"title\":\"Ook ingepakt\",\"body\":\"Over de storm in Zeeland.\"}"),
+        gzip("{\"title\":\"Ook ingepakt\",\"body\":\"Over de storm in Zeeland.\"}"),
     );
     let run = zoek_in(tmp.path(), &["index", "c", "--index", "idx"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);

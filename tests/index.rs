@@ -5,13 +5,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{zoek, zoek_in};
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+use common::{write, zoek, zoek_in};
 
 #[test]
 fn summary_counts_articles_passages_and_skips() {

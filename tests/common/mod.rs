@@ -11,6 +11,13 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// Writes `contents` to `dir/name`, making the folders on the way.
+pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
+
 pub fn zoek(args: &[&str]) -> Run {
     zoek_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[])
 }
