@@ -12,8 +12,8 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::analysis::DutchAnalyzer;
-use crate::index::{self, Fields, ZoekIndex};
-use crate::query::Matcher;
+use crate::index::{Fields, ZoekIndex};
+use crate::query::{self, Level, Matcher};
 use crate::search::highlight;
 
 /// One passage of an article, with the query's matches in it.
@@ -75,13 +75,7 @@ fn passages(
                 Bound::Included(Term::from_field_u64(fields.ordinal, to)),
             )),
         ),
-        (
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.level, index::PASSAGE_LEVEL),
-                IndexRecordOption::Basic,
-            )),
-        ),
+        (Occur::Must, query::level_filter(fields, Level::Passage)),
     ]);
     let mut docs = Vec::new();
     for address in searcher.search(&query, &DocSetCollector)? {

@@ -512,7 +512,6 @@ fn index_entries(
                 options.progress.inc(1);
                 let path = corpus_dir.join(&relative);
                 let id = corpus::article_id(&relative);
-                let display = &path.display().to_string();
                 // What is left of `old` after the walk are the files that are gone.
                 let before = old.remove(&id);
                 let metadata = fs::metadata(&path).ok();
@@ -526,6 +525,7 @@ fn index_entries(
                         continue;
                     }
                 }
+                let display = &path.display().to_string();
                 let file = match corpus::open(&path, display) {
                     Ok(file) => file,
                     Err(problem) => {

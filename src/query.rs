@@ -40,6 +40,21 @@ pub enum Level {
     Article,
 }
 
+impl Level {
+    /// The `level` field's value on this level's documents.
+    pub fn term(self) -> &'static str {
+        match self {
+            Level::Passage => index::PASSAGE_LEVEL,
+            Level::Article => index::ARTICLE_LEVEL,
+        }
+    }
+}
+
+/// Only the documents of `level`, as a clause that adds nothing to the score.
+pub fn level_filter(fields: &Fields, level: Level) -> Box<dyn Query> {
+    filter_clause(term_query(fields.level, level.term()))
+}
+
 /// Whether a passage must contain every word of the query, or any of them (ranked by how
 /// many and how rare: natural-language queries such as headlines).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -522,16 +537,9 @@ pub fn compile_node(
         .ok_or_else(|| QueryError("the query has no searchable words".into()))?;
     if !has_text(&node) {
         // Filters alone hold for both kinds of document; keep the level asked for.
-        let level_term = match level {
-            Level::Passage => index::PASSAGE_LEVEL,
-            Level::Article => index::ARTICLE_LEVEL,
-        };
         query = Box::new(BooleanQuery::new(vec![
             (Occur::Must, query),
-            (
-                Occur::Must,
-                filter_clause(term_query(fields.level, level_term)),
-            ),
+            (Occur::Must, level_filter(fields, level)),
         ]));
     }
     if loose_date_filter(&node, true) {

@@ -3,8 +3,8 @@
 //!
 //! Passages are ranked by tantivy's BM25 (title boosted), or by date with `--sort`; ties
 //! are broken by article and passage order (fast fields), so the order does not depend on
-//! how the index happens to be split into segments. With `per_article` only the best
-//! passage of each article is kept. Highlights come from re-analyzing the passage with the
+//! how the index happens to be split into segments. With `per_article` whole articles are
+//! ranked (by their article documents) and each shows its best passage. Highlights come from re-analyzing the passage with the
 //! index's analyzer, so every match through stemming, folding, a hyphen, a typo (`word~`) or
 //! a prefix (`verkiez*`) is marked on the original characters. [`run`] is the whole of one
 //! query: hits, or only their count, with context, explanations and a suggestion.
@@ -212,16 +212,12 @@ pub fn run(
     } else if options.per_article {
         // Articles rank by their whole text; each shows its best passage.
         let articles = compile(Level::Article)?;
-        let by_article = SearchOptions {
-            per_article: false,
-            ..options
-        };
         let article_stats = LevelStats::new(&searcher, &index.fields, Level::Article)?;
         let ranked = rank(
             &searcher,
             &article_stats,
             &articles.query,
-            by_article,
+            options.limit,
             query_options.sort,
         )?;
         outcome.hits = if options.passages {
@@ -243,7 +239,7 @@ pub fn run(
             &searcher,
             &passage_stats,
             &compiled.query,
-            options,
+            options.limit,
             query_options.sort,
         )?;
         outcome.hits = hits(
@@ -366,11 +362,7 @@ pub struct LevelStats<'a> {
 
 impl<'a> LevelStats<'a> {
     pub fn new(searcher: &'a Searcher, fields: &Fields, level: Level) -> tantivy::Result<Self> {
-        let name = match level {
-            Level::Passage => index::PASSAGE_LEVEL,
-            Level::Article => index::ARTICLE_LEVEL,
-        };
-        let docs = searcher.doc_freq(&Term::from_field_text(fields.level, name))?;
+        let docs = searcher.doc_freq(&Term::from_field_text(fields.level, level.term()))?;
         Ok(LevelStats {
             searcher,
             docs: docs.max(1),
@@ -392,93 +384,88 @@ impl Bm25StatisticsProvider for LevelStats<'_> {
     }
 }
 
-/// The best passages in `sort` order, at most one per article when asked.
+/// The best `limit` documents in `sort` order.
 fn rank(
     searcher: &Searcher,
     stats: &LevelStats,
     query: &dyn Query,
-    options: SearchOptions,
+    limit: usize,
     sort: SortOrder,
 ) -> Result<Vec<Ranked>> {
-    if options.limit == 0 {
+    if limit == 0 {
         return Ok(Vec::new());
     }
-    match sort {
-        SortOrder::Relevance => top_by_score(searcher, stats, query, options),
+    let mut ranked = match sort {
+        SortOrder::Relevance => top_by_score(searcher, stats, query, limit)?,
         SortOrder::Date | SortOrder::DateDesc => {
             let mut all =
                 searcher.search_with_statistics_provider(query, &Matches::all(), stats)?;
             all.sort_by(by_date(sort == SortOrder::DateDesc));
-            Ok(select(all, options))
+            all
         }
-    }
+    };
+    ranked.truncate(limit);
+    Ok(ranked)
 }
 
-/// The first `limit` of `sorted`, keeping only the first passage of each article when asked.
-fn select(sorted: Vec<Ranked>, options: SearchOptions) -> Vec<Ranked> {
-    if !options.per_article {
-        return sorted.into_iter().take(options.limit).collect();
-    }
-    let mut seen = HashSet::new();
-    sorted
-        .into_iter()
-        .filter(|r| seen.insert(r.article))
-        .take(options.limit)
-        .collect()
-}
-
-/// Top passages by score. tantivy's top-k collector breaks ties by document address, so
-/// the result is complete only when the last fetched score is below the last kept one: then
-/// no passage left behind ties with a kept one, and the tie-break by article and ordinal
-/// decides. Otherwise every passage scoring at least the last kept one is collected (or,
-/// per article, more are fetched).
+/// Top documents by score, best first (at least `limit` of them when there are). tantivy's
+/// top-k collector breaks ties by document address, so the top `limit + 1` are complete only
+/// when the last fetched score is below the last kept one: then no document left behind ties
+/// with a kept one, and the tie-break by article and ordinal decides. Otherwise every
+/// document scoring at least the last kept one is collected.
 fn top_by_score(
     searcher: &Searcher,
     stats: &LevelStats,
     query: &dyn Query,
-    options: SearchOptions,
+    limit: usize,
 ) -> Result<Vec<Ranked>> {
-    let mut fetch = if options.per_article {
-        options.limit.saturating_mul(4).max(64)
-    } else {
-        options.limit.saturating_add(1)
-    };
-    let mut keys: HashMap<SegmentOrdinal, Keys> = HashMap::new();
-    loop {
-        let top = searcher.search_with_statistics_provider(
-            query,
-            &TopDocs::with_limit(fetch).order_by_score(),
-            stats,
-        )?;
-        let exhausted = top.len() < fetch;
-        let last_fetched = top.iter().map(|t| t.0).fold(f32::INFINITY, f32::min);
-        let mut ranked = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let segment_keys = match keys.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(Keys::open(searcher.segment_reader(address.segment_ord))?)
-                }
-            };
-            ranked.push(segment_keys.ranked(score, address));
+    let top = searcher.search_with_statistics_provider(
+        query,
+        &TopDocs::with_limit(limit.saturating_add(1)).order_by_score(),
+        stats,
+    )?;
+    let exhausted = top.len() <= limit;
+    let last_fetched = top.iter().map(|t| t.0).fold(f32::INFINITY, f32::min);
+    let mut keys = SegmentKeys::new(searcher);
+    let mut ranked = top
+        .into_iter()
+        .map(|(score, address)| keys.ranked(score, address))
+        .collect::<Result<Vec<_>>>()?;
+    ranked.sort_by(by_relevance);
+    ranked.truncate(limit);
+    let complete =
+        ranked.len() == limit && ranked.last().is_some_and(|last| last_fetched < last.score);
+    if exhausted || complete {
+        return Ok(ranked);
+    }
+    let at_least = ranked.last().map_or(f32::NEG_INFINITY, |r| r.score);
+    let mut tied = searcher.search_with_statistics_provider(query, &Matches { at_least }, stats)?;
+    tied.sort_by(by_relevance);
+    Ok(tied)
+}
+
+/// Each segment's ordering keys, opened when a document of the segment is first ranked.
+struct SegmentKeys<'a> {
+    searcher: &'a Searcher,
+    keys: HashMap<SegmentOrdinal, Keys>,
+}
+
+impl<'a> SegmentKeys<'a> {
+    fn new(searcher: &'a Searcher) -> Self {
+        SegmentKeys {
+            searcher,
+            keys: HashMap::new(),
         }
-        ranked.sort_by(by_relevance);
-        let selected = select(ranked, options);
-        let complete = selected.len() == options.limit
-            && selected
-                .last()
-                .is_some_and(|last| last_fetched < last.score);
-        if exhausted || complete {
-            return Ok(selected);
-        }
-        if !options.per_article {
-            let at_least = selected.last().map_or(f32::NEG_INFINITY, |r| r.score);
-            let mut tied =
-                searcher.search_with_statistics_provider(query, &Matches { at_least }, stats)?;
-            tied.sort_by(by_relevance);
-            return Ok(select(tied, options));
-        }
-        fetch = fetch.saturating_mul(4);
+    }
+
+    fn ranked(&mut self, score: Score, address: DocAddress) -> Result<Ranked> {
+        let keys = match self.keys.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(Keys::open(
+                self.searcher.segment_reader(address.segment_ord),
+            )?),
+        };
+        Ok(keys.ranked(score, address))
     }
 }
 
@@ -631,17 +618,14 @@ fn best_passages(
     .ok();
     let term =
         |term: Term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
-    let mut keys: HashMap<SegmentOrdinal, Keys> = HashMap::new();
+    let mut keys = SegmentKeys::new(searcher);
     let mut best = Vec::with_capacity(articles.len());
     for article in articles {
         let of_article = || term(Term::from_field_u64(fields.article_key, article.article));
         let first_passage = BooleanQuery::new(vec![
             (Occur::Must, of_article()),
             (Occur::Must, term(Term::from_field_u64(fields.ordinal, 0))),
-            (
-                Occur::Must,
-                term(Term::from_field_text(fields.level, index::PASSAGE_LEVEL)),
-            ),
+            (Occur::Must, query::level_filter(fields, Level::Passage)),
         ]);
         let mut found = None;
         for query in [Some(&compiled.query), loose.as_ref().map(|l| &l.query)]
@@ -661,13 +645,7 @@ fn best_passages(
             found = top_one(searcher, &first_passage)?;
         }
         if let Some(address) = found {
-            let segment_keys = match keys.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(Keys::open(searcher.segment_reader(address.segment_ord))?)
-                }
-            };
-            best.push(segment_keys.ranked(article.score, address));
+            best.push(keys.ranked(article.score, address)?);
         }
     }
     Ok(best)

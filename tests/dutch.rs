@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{highlighted, json_hits, zoek};
+use common::{highlighted, highlighted_words, json_hits, zoek};
 
 const SEED: &str = "2020-11-18-trump-ontslaat-krebs.txt";
 
@@ -71,10 +71,7 @@ fn corrected_conflation_joins_forms_snowball_misses() {
         ("liep", "lopen"),
         ("ministerie", "ministeries"),
     ] {
-        let words: Vec<String> = json_hits(&["-n", "50", query])
-            .iter()
-            .flat_map(highlighted)
-            .collect();
+        let words = highlighted_words(&["-n", "50", query]);
         assert!(
             words.iter().any(|w| w.to_lowercase() == form),
             "{query} should find {form}: {words:?}"

@@ -107,6 +107,11 @@ pub fn json_summary(args: &[&str]) -> Option<serde_json::Value> {
 }
 
 /// The highlighted parts of a JSON hit's passage.
+/// The highlighted words of every hit of a JSON search, in rank order.
+pub fn highlighted_words(args: &[&str]) -> Vec<String> {
+    json_hits(args).iter().flat_map(highlighted).collect()
+}
+
 pub fn highlighted(hit: &serde_json::Value) -> Vec<String> {
     let passage = hit["passage"].as_str().unwrap();
     hit["highlights"]
