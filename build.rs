@@ -1,33 +1,21 @@
 //! Builds the hash table of the compound splitter's lexicon at compile time, so a process
 //! that splits one query word does not first parse 49,000 words (about 4 ms, half of a
 //! one-shot search): the table is part of the binary and only the pages a lookup touches
-//! are read. See `src/analysis/compound.rs` (`Lexicon`), which reads it with the same hash.
+//! are read. See `src/analysis/compound.rs` (`Lexicon`), which reads it with the same hash:
+//! both include `src/analysis/fx_hash.rs`.
 
 use std::path::Path;
 
-/// Keep identical to `fx_hash` in src/analysis/compound.rs.
-fn fx_hash(bytes: &[u8]) -> u64 {
-    let mut hash = 0u64;
-    let mut add = |word: u64| {
-        hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    };
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        add(u64::from_le_bytes(c.try_into().unwrap()));
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut last = [0u8; 8];
-        last[..rest.len()].copy_from_slice(rest);
-        add(u64::from_le_bytes(last));
-    }
-    hash
-}
+#[path = "src/analysis/fx_hash.rs"]
+mod fx_hash;
+
+use fx_hash::fx_hash;
 
 fn main() {
     let source = "src/analysis/data/lexicon.txt";
     println!("cargo:rerun-if-changed={source}");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/analysis/fx_hash.rs");
     let text = std::fs::read_to_string(source).expect("lexicon.txt");
     // Role bits as in compound.rs: 1 = may begin (modifier), 2 = may end (head), 0 = never a part.
     let mut words: Vec<(usize, usize, u8)> = Vec::new();

@@ -34,10 +34,10 @@ use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::schema::{Schema, TEXT};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
-use zoek::corpus::{self, Entry, WalkOptions};
+use zoek::corpus::{self, passage, Entry, WalkOptions};
 use zoek::index;
-use zoek::passage;
-use zoek::search::{self, QueryOptions, SearchOptions};
+use zoek::index::{Level, TextField};
+use zoek::search::{self, SearchOptions};
 
 fn usage() -> ! {
     eprintln!(
@@ -192,11 +192,15 @@ fn analyze(flags: &Flags) -> Result<()> {
 fn terms(flags: &Flags) -> Result<()> {
     use std::collections::BTreeMap;
     let zoek = index::open(&flags.path("index")?)?;
-    let searcher = zoek.reader.searcher();
+    let searcher = zoek.searcher();
     let mut all: BTreeMap<(u32, Vec<u8>), (u64, u64)> = BTreeMap::new();
-    for (f, field) in [zoek.fields.title, zoek.fields.body]
-        .into_iter()
-        .enumerate()
+    let schema = zoek.schema();
+    for (f, field) in [
+        schema.text_field(Level::Passage, TextField::Title),
+        schema.text_field(Level::Passage, TextField::Body),
+    ]
+    .into_iter()
+    .enumerate()
     {
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(field)?;
@@ -252,8 +256,8 @@ fn ceiling_schema() -> (Schema, tantivy::schema::Field, tantivy::schema::Field) 
 fn ceiling_index(flags: &Flags) -> Result<()> {
     let corpus_dir = flags.path("corpus")?;
     let dir = flags.path("index")?;
-    let threads = flags.number("threads", index::indexing_threads())?;
-    let heap = flags.number("heap-mb", index::WRITER_HEAP_BYTES >> 20)? << 20;
+    let threads = flags.number("threads", index::build::indexing_threads())?;
+    let heap = flags.number("heap-mb", index::build::WRITER_HEAP_BYTES >> 20)? << 20;
     let started = Instant::now();
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
@@ -382,16 +386,14 @@ fn latency(flags: &Flags) -> Result<()> {
     let ceiling_open_ms = opened.elapsed().as_secs_f64() * 1e3;
     let options = SearchOptions {
         limit,
-        per_article: false,
-        passages: true,
+        ..SearchOptions::default()
     };
-    let query_options = QueryOptions::default();
     // One pass to warm the page cache and caches, not counted; queries zoek rejects are left
     // out of both.
     let mut kept = Vec::new();
     let mut rejected = 0;
     for q in &queries {
-        match search::run(&zoek, q, options, &query_options) {
+        match search::run(&zoek, q, &options) {
             Ok(_) => {
                 ceiling.search(q, limit)?;
                 kept.push(q.as_str());
@@ -405,7 +407,7 @@ fn latency(flags: &Flags) -> Result<()> {
         let mut times = [Vec::new(), Vec::new()];
         for q in &kept {
             let started = Instant::now();
-            std::hint::black_box(search::run(&zoek, q, options, &query_options)?);
+            std::hint::black_box(search::run(&zoek, q, &options)?);
             times[0].push(started.elapsed().as_secs_f64() * 1e3);
             let started = Instant::now();
             std::hint::black_box(ceiling.search(q, limit)?);
@@ -433,7 +435,7 @@ fn latency(flags: &Flags) -> Result<()> {
             "queries": kept.len(),
             "rejected": rejected,
             "runs": runs,
-            "passages": zoek.reader.searcher().num_docs(),
+            "passages": zoek.searcher().num_docs(),
             "zoek": stats(0),
             "ceiling": stats(1),
             "zoek_open_ms": zoek_open_ms,

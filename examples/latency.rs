@@ -15,9 +15,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use zoek::filter::Filters;
 use zoek::index;
-use zoek::search::{self, QueryOptions, SearchOptions};
+use zoek::query::{filter, DateRange, Filters};
+use zoek::search::{self, SearchOptions};
 
 struct Args {
     index: PathBuf,
@@ -68,25 +68,30 @@ fn args() -> Result<Args> {
 fn main() -> Result<()> {
     let args = args()?;
     let index = index::open(&args.index)?;
-    let options = SearchOptions {
+    let plain = SearchOptions {
         limit: args.limit,
-        per_article: false,
-        passages: true,
+        ..SearchOptions::default()
     };
-    let plain = QueryOptions::default();
-    let dated = QueryOptions {
-        filters: Filters::parse(Some(&args.since), Some(&args.until), &[])
-            .map_err(anyhow::Error::msg)?,
-        ..QueryOptions::default()
+    let dated = SearchOptions {
+        filters: Filters {
+            date: DateRange::between(
+                Some(filter::parse_period(&args.since)?),
+                Some(filter::parse_period(&args.until)?),
+            )?,
+            sources: Vec::new(),
+        },
+        ..plain.clone()
     };
-    let sourced = QueryOptions {
-        filters: Filters::parse(None, None, std::slice::from_ref(&args.source))
-            .map_err(anyhow::Error::msg)?,
-        ..QueryOptions::default()
+    let sourced = SearchOptions {
+        filters: Filters {
+            date: None,
+            sources: vec![args.source.clone()],
+        },
+        ..plain.clone()
     };
     let since_until = format!("--since {} --until {}", args.since, args.until);
     let source = format!("--source {}", args.source);
-    let variants: Vec<(&str, String, &QueryOptions)> = vec![
+    let variants: Vec<(&str, String, &SearchOptions)> = vec![
         ("plain", args.query.clone(), &plain),
         (
             "date filter",
@@ -104,7 +109,7 @@ fn main() -> Result<()> {
     ];
     println!(
         "{} passages; {} runs each, -n {}",
-        index.reader.searcher().num_docs(),
+        index.searcher().num_docs(),
         args.runs,
         args.limit
     );
@@ -113,14 +118,14 @@ fn main() -> Result<()> {
         "variant", "query", "hits", "median ms", "min ms", "max ms", "ratio"
     );
     let mut plain_median = None;
-    for (name, shown, query_options) in variants {
+    for (name, shown, options) in variants {
         let text = shown.split(" --").next().unwrap_or_default().to_string();
         // One run to warm the page cache, not counted.
-        let first = search::run(&index, &text, options, query_options)?;
+        let first = search::run(&index, &text, options)?;
         let mut times = Vec::with_capacity(args.runs);
         for _ in 0..args.runs {
             let started = Instant::now();
-            let outcome = search::run(&index, &text, options, query_options)?;
+            let outcome = search::run(&index, &text, options)?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             std::hint::black_box(outcome);
         }
@@ -134,7 +139,7 @@ fn main() -> Result<()> {
             .unwrap_or_default();
         println!(
             "{name:<14} {shown:<50} {:>6} {median:>9.2} {:>9.2} {:>9.2} {ratio:>6.2}x{note}",
-            first.hits.len(),
+            first.len(),
             times[0],
             times[times.len() - 1],
         );

@@ -20,8 +20,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-use anyhow::{bail, Result};
 use serde::Serialize;
+
+/// A queries, qrels or run file, a metric or a bound that cannot be read; the message names
+/// `origin:line` where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EvalError(String);
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+macro_rules! bail {
+    ($($arg:tt)*) => {
+        return Err(EvalError(format!($($arg)*)))
+    };
+}
 
 /// One query of a queries file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,7 +247,7 @@ impl fmt::Display for Metric {
 }
 
 impl FromStr for Metric {
-    type Err = anyhow::Error;
+    type Err = EvalError;
 
     /// Case-insensitive: `mrr@10`, `nDCG@10`, ...
     fn from_str(s: &str) -> Result<Self> {
@@ -443,7 +456,7 @@ pub struct Bound {
 }
 
 impl FromStr for Bound {
-    type Err = anyhow::Error;
+    type Err = EvalError;
 
     fn from_str(s: &str) -> Result<Self> {
         let Some((metric, value)) = s.split_once('=') else {
@@ -523,11 +536,22 @@ pub fn render_table(report: &Report) -> String {
     out
 }
 
-/// The report as pretty-printed JSON: `{"queries": [...], "mean": {...}, "warnings": [...]}`
+/// The report as pretty-printed JSON: `{"type": "eval", "queries": [...], "mean": {...},
+/// "warnings": [...]}`
 /// with the fields of [`QueryScores`] (`qid`, `mrr10`, `ndcg10`, `success1`, `success10`,
 /// `recall100`), unrounded. No trailing newline.
 pub fn render_json(report: &Report) -> String {
-    serde_json::to_string_pretty(report).expect("a report always serialises")
+    #[derive(Serialize)]
+    struct Tagged<'a> {
+        r#type: &'static str,
+        #[serde(flatten)]
+        report: &'a Report,
+    }
+    serde_json::to_string_pretty(&Tagged {
+        r#type: "eval",
+        report,
+    })
+    .expect("a report always serialises")
 }
 
 /// The means in the one-line format of `trec_score.py`:

@@ -1,23 +1,22 @@
-//! The `zoek` command line: parses arguments, runs a pipeline stage, maps the outcome to an
-//! exit status (0 found, 1 nothing found, 2 error) as grep does.
+//! The `zoek` command line: parses arguments, runs a pipeline stage, shows progress on a
+//! terminal, and maps the outcome to an exit status (0 found, 1 nothing found, 2 error) as
+//! grep does. Errors are one line (a query error adds a line with a caret under the place).
 
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use zoek::analysis::{Analysis, DutchAnalyzer};
-use zoek::article;
-use zoek::corpus::WalkOptions;
+use zoek::corpus::{Problem, WalkOptions};
 use zoek::eval::{self, Bound, QueryLine, Run};
-use zoek::filter::Filters;
-use zoek::index::{self, BuildOptions, ZoekIndex};
-use zoek::output;
-use zoek::query::{self, MatchMode};
-use zoek::search::{self, Outcome, QueryOptions, SearchOptions};
+use zoek::index::{self, BuildObserver, BuildOptions, Severity, ZoekIndex};
+use zoek::output::{self, json, trec};
+use zoek::query::{self, filter, DateRange, Filters, MatchMode};
+use zoek::search::{self, article, Found, Outcome, SearchError, SearchOptions, SortOrder, View};
 
 #[derive(Parser)]
 #[command(
@@ -70,8 +69,8 @@ struct AnalyzeArgs {
     #[arg(long)]
     terms: bool,
     /// Which analysis variant
-    #[arg(long, default_value = "full", value_parser = parse_analysis)]
-    analysis: Analysis,
+    #[arg(long, value_enum, default_value_t = AnalysisArg::Full)]
+    analysis: AnalysisArg,
     /// One JSON object per token
     #[arg(long)]
     json: bool,
@@ -84,9 +83,9 @@ struct IndexArgs {
     corpus: PathBuf,
     #[command(flatten)]
     index: IndexArg,
-    /// How much Dutch analysis to apply: plain, stemmed, stemmed+corrections, full
-    #[arg(long, default_value = "full", value_parser = parse_analysis)]
-    analysis: Analysis,
+    /// How much Dutch analysis to apply
+    #[arg(long, value_enum, default_value_t = AnalysisArg::Full)]
+    analysis: AnalysisArg,
     /// Rebuild the whole index instead of processing only changed files
     #[arg(long)]
     rebuild: bool,
@@ -136,6 +135,7 @@ struct SearchArgs {
     #[command(flatten)]
     narrow: QueryArgs,
 }
+
 /// Narrowing and reading results: filters, order, context, explanations, counts and
 /// suggestions (one group, flattened into `search`).
 #[derive(Args)]
@@ -147,16 +147,17 @@ struct QueryArgs {
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
     /// Only articles from this source (repeat for any of several)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = non_empty)]
     source: Vec<String>,
-    /// Order of hits: relevance, date (oldest first) or -date (newest first)
+    /// Order of hits
     #[arg(
         long,
+        value_enum,
         value_name = "ORDER",
-        default_value = "relevance",
+        default_value_t = Sort::Relevance,
         allow_hyphen_values = true
     )]
-    sort: String,
+    sort: Sort,
     /// Show N neighbouring passages of the article around each hit
     #[arg(short = 'C', long, value_name = "N", default_value_t = 0)]
     context: usize,
@@ -174,18 +175,30 @@ struct QueryArgs {
     matching: Matching,
 }
 
+/// A period option's value, with the option named in its error.
+fn period(option: &str, value: Option<&str>) -> Result<Option<filter::Period>> {
+    value
+        .map(filter::parse_period)
+        .transpose()
+        .map_err(|e| anyhow!("{option}: {e}"))
+}
+
 impl QueryArgs {
-    fn options(&self) -> Result<QueryOptions> {
-        Ok(QueryOptions {
-            filters: Filters::parse(self.since.as_deref(), self.until.as_deref(), &self.source)
-                .map_err(anyhow::Error::msg)?,
-            sort: self.sort.parse().map_err(anyhow::Error::msg)?,
-            context: self.context,
-            explain: self.explain,
-            count_only: self.count,
-            suggest: !self.no_suggest,
-            matching: self.matching.into(),
+    fn filters(&self) -> Result<Filters> {
+        let since = period("--since", self.since.as_deref())?;
+        let until = period("--until", self.until.as_deref())?;
+        Ok(Filters {
+            date: DateRange::between(since, until)?,
+            sources: self.source.clone(),
         })
+    }
+}
+
+fn non_empty(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() {
+        Err("needs a name".to_string())
+    } else {
+        Ok(value.to_string())
     }
 }
 
@@ -237,18 +250,66 @@ impl From<Matching> for MatchMode {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum Sort {
+    /// Best score first
+    Relevance,
+    /// Oldest first
+    Date,
+    /// Newest first
+    #[value(name = "-date")]
+    DateDesc,
+}
+
+impl From<Sort> for SortOrder {
+    fn from(sort: Sort) -> Self {
+        match sort {
+            Sort::Relevance => SortOrder::Relevance,
+            Sort::Date => SortOrder::Date,
+            Sort::DateDesc => SortOrder::DateDesc,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AnalysisArg {
+    /// Folded words, no stemming
+    Plain,
+    /// Plus the Snowball Dutch stemmer
+    Stemmed,
+    /// Plus zoek's corrections of the stemmer
+    #[value(name = "stemmed+corrections")]
+    Corrected,
+    /// Plus compound splitting
+    Full,
+}
+
+impl From<AnalysisArg> for Analysis {
+    fn from(analysis: AnalysisArg) -> Self {
+        match analysis {
+            AnalysisArg::Plain => Analysis::Plain,
+            AnalysisArg::Stemmed => Analysis::Stemmed,
+            AnalysisArg::Corrected => Analysis::Corrected,
+            AnalysisArg::Full => Analysis::Full,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Color {
     Auto,
     Always,
     Never,
 }
 
-fn parse_analysis(s: &str) -> Result<Analysis, String> {
-    s.parse()
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => {
+            eprintln!("zoek: {}", argument_error(&err));
+            return ExitCode::from(2);
+        }
+    };
     let outcome = match cli.command {
         Command::Index(args) => run_index(args),
         Command::Search(args) => run_search(args),
@@ -260,10 +321,55 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("zoek: {err:#}");
+            eprintln!("zoek: {}", message(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// clap's error in one line: its message, then its hints (`possible values: …`, `tip: …`),
+/// without the usage and help pointers, which `--help` gives.
+fn argument_error(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let parts: Vec<String> = text
+        .lines()
+        .map(|line| line.trim().trim_start_matches("error: ").to_string())
+        .filter(|line| {
+            !line.is_empty()
+                && !line.starts_with("Usage:")
+                && !line.starts_with("For more information")
+        })
+        .map(|line| {
+            line.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string()
+        })
+        .collect();
+    let mut line = String::new();
+    for part in parts {
+        if !line.is_empty() {
+            line.push_str(if line.ends_with(':') { " " } else { "; " });
+        }
+        line.push_str(&part);
+    }
+    line
+}
+
+/// An error and its causes in one line, each cause once (typed errors already name their
+/// source in their own message).
+fn message(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -271,34 +377,62 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
-fn progress_bar() -> ProgressBar {
-    if !io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+/// Shows a build's progress on a terminal and its problems as they come.
+struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    fn new() -> Self {
+        if !io::stderr().is_terminal() {
+            return Progress {
+                bar: ProgressBar::hidden(),
+            };
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Progress { bar }
     }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
+}
+
+impl BuildObserver for Progress {
+    fn files_found(&mut self, files: u64) {
+        self.bar.set_length(files);
+    }
+
+    fn file_done(&mut self) {
+        self.bar.inc(1);
+    }
+
+    fn problem(&mut self, severity: Severity, problem: &Problem) {
+        self.bar
+            .suspend(|| eprintln!("zoek: {}", output::problem_line(severity, problem)));
+    }
 }
 
 fn run_index(args: IndexArgs) -> Result<ExitCode> {
-    let progress = progress_bar();
-    let printer = progress.clone();
     let options = BuildOptions {
-        analysis: args.analysis,
+        analysis: args.analysis.into(),
         rebuild: args.rebuild,
         walk: WalkOptions {
             exclude: args.exclude,
         },
-        on_problem: Box::new(move |severity, problem| {
-            printer.suspend(|| eprintln!("zoek: {severity}: {problem}"));
-        }),
-        progress,
     };
-    let report = index::build(&args.corpus, &args.index.dir, options)?;
-    for line in report.summary() {
+    let mut progress = Progress::new();
+    let report = index::build(&args.corpus, &args.index.dir, &options, &mut progress).map_err(
+        |err| match err {
+            index::IndexError::Corpus(zoek::corpus::CorpusError::BadPattern { .. }) => {
+                anyhow!("--exclude: {err}")
+            }
+            other => other.into(),
+        },
+    );
+    progress.bar.finish_and_clear();
+    let report = report?;
+    for line in output::build_summary(&report) {
         eprintln!("zoek: {line}");
     }
     if let Some(path) = &args.report {
@@ -306,7 +440,7 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
             std::fs::File::create(path)
                 .with_context(|| format!("cannot write the report {}", path.display()))?,
         );
-        output::write_build_report(&mut file, &report)?;
+        json::print_build_report(&mut file, &report)?;
         file.flush()?;
     }
     Ok(if args.strict && !report.failures.is_empty() {
@@ -335,18 +469,13 @@ fn read_queries(path: &Path) -> Result<Vec<QueryLine>> {
     Ok(eval::parse_queries(&text))
 }
 
-/// Runs one query; a query the parser rejects is an error that names it.
-fn run_query(
-    index: &ZoekIndex,
-    line: &QueryLine,
-    options: SearchOptions,
-    query_options: &QueryOptions,
-) -> Result<Outcome> {
-    let mut outcome = search::run(index, &line.query, options, query_options)?;
-    for hit in &mut outcome.hits {
-        hit.qid = Some(line.qid.clone());
+/// A search error as it is shown after `prefix`: a query error names the query and puts a
+/// caret under the place.
+fn search_error(prefix: &str, query: &str, err: &SearchError) -> String {
+    match err {
+        SearchError::Query(e) => output::query_error(prefix, query, &e.to_string(), e.span.clone()),
+        other => format!("{prefix}{other}"),
     }
-    Ok(outcome)
 }
 
 fn color_choice(color: Color) -> anstream::ColorChoice {
@@ -367,30 +496,45 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
             query: args.query.join(" "),
         }],
     };
-    let query_options = args.narrow.options()?;
-    let index = index::open(&args.index.dir)?;
+    let narrow = &args.narrow;
+    let view = if narrow.count {
+        View::Count
+    } else if format == Format::Trec {
+        View::Articles
+    } else if args.per_article {
+        View::ArticlesWithPassage
+    } else {
+        View::Passages
+    };
     let options = SearchOptions {
         limit: args.limit,
-        per_article: args.per_article || format == Format::Trec,
-        passages: format != Format::Trec,
+        view,
+        filters: narrow.filters()?,
+        sort: narrow.sort.into(),
+        context: narrow.context,
+        explain: narrow.explain,
+        suggest: !narrow.no_suggest,
+        matching: narrow.matching.into(),
     };
+    let index = index::open(&args.index.dir)?;
     let mut out = anstream::AutoStream::new(io::stdout().lock(), color_choice(args.color));
     let mut failed = false;
     let mut found = false;
     for line in &lines {
-        let mut outcome = match run_query(&index, line, options, &query_options) {
+        let outcome = match search::run(&index, &line.query, &options) {
             Ok(outcome) => outcome,
             Err(err) if batch => {
-                eprintln!("zoek: query {}: {err:#}", line.qid);
+                let prefix = format!("zoek: query {}: ", line.qid);
+                eprintln!("{}", search_error(&prefix, &line.query, &err));
                 failed = true;
                 continue;
             }
-            Err(err) => return Err(err),
+            Err(err) => {
+                eprintln!("{}", search_error("zoek: ", &line.query, &err));
+                return Ok(ExitCode::from(2));
+            }
         };
-        if !batch {
-            outcome.hits.iter_mut().for_each(|h| h.qid = None);
-        }
-        found |= outcome.found();
+        found |= !outcome.is_empty();
         let qid = batch.then_some(line.qid.as_str());
         if let (Some(suggestion), Format::Human) = (&outcome.suggestion, format) {
             let prefix = qid.map(|q| format!("query {q}: ")).unwrap_or_default();
@@ -398,21 +542,7 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
         }
         // Written per query, so a long batch streams.
         let mut buffer = Vec::new();
-        match format {
-            Format::Human => {
-                if batch {
-                    output::print_query_header(&mut buffer, &line.qid, &line.query)?;
-                }
-                output::print_notes(&mut buffer, &outcome.notes)?;
-                output::print_count(&mut buffer, &outcome)?;
-                output::print_human(&mut buffer, &outcome.hits)?;
-            }
-            Format::Json => {
-                output::print_json(&mut buffer, &outcome.hits)?;
-                output::print_json_summary(&mut buffer, qid, &line.query, &outcome)?;
-            }
-            Format::Trec => output::print_trec(&mut buffer, &line.qid, &outcome.hits)?,
-        }
+        print_outcome(&mut buffer, format, qid, line, &outcome)?;
         out.write_all(&buffer)?;
     }
     out.flush()?;
@@ -423,6 +553,34 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
     }))
 }
 
+fn print_outcome(
+    out: &mut Vec<u8>,
+    format: Format,
+    qid: Option<&str>,
+    line: &QueryLine,
+    outcome: &Outcome,
+) -> io::Result<()> {
+    match format {
+        Format::Human => {
+            if let Some(qid) = qid {
+                output::print_query_header(out, qid, &line.query)?;
+            }
+            output::print_notes(out, &outcome.notes)?;
+            match &outcome.found {
+                Found::Hits(hits) => output::print_hits(out, hits),
+                Found::Count(count) => output::print_count(out, count),
+                Found::Articles(_) => Ok(()),
+            }
+        }
+        Format::Json => json::print_outcome(out, qid, &line.query, outcome),
+        Format::Trec => match &outcome.found {
+            Found::Articles(articles) => trec::print_run(out, &line.qid, articles),
+            Found::Count(count) => output::print_count(out, count),
+            Found::Hits(_) => Ok(()),
+        },
+    }
+}
+
 fn run_eval(args: EvalArgs) -> Result<ExitCode> {
     let lines = read_queries(&args.queries)?;
     let qrels_text = std::fs::read_to_string(&args.qrels)
@@ -431,30 +589,31 @@ fn run_eval(args: EvalArgs) -> Result<ExitCode> {
     let index = index::open(&args.index.dir)?;
     let options = SearchOptions {
         limit: args.depth,
-        per_article: true,
-        passages: false,
-    };
-    let query_options = QueryOptions {
+        view: View::Articles,
         suggest: false,
         matching: args.matching.into(),
-        ..QueryOptions::default()
+        ..SearchOptions::default()
     };
     let mut run = Run::new();
     let mut failed = false;
     for line in &lines {
-        match run_query(&index, line, options, &query_options) {
-            Ok(outcome) => {
+        match search::run(&index, &line.query, &options) {
+            Ok(Outcome {
+                found: Found::Articles(articles),
+                ..
+            }) => {
                 run.insert(
                     line.qid.clone(),
-                    outcome
-                        .hits
+                    articles
                         .into_iter()
-                        .map(|h| (h.article_id, h.score))
+                        .map(|a| (a.article_id, a.score))
                         .collect(),
                 );
             }
+            Ok(_) => unreachable!("an article view gives articles"),
             Err(err) => {
-                eprintln!("zoek: query {}: {err:#}", line.qid);
+                let prefix = format!("zoek: query {}: ", line.qid);
+                eprintln!("{}", search_error(&prefix, &line.query, &err));
                 failed = true;
             }
         }
@@ -486,7 +645,7 @@ fn run_eval(args: EvalArgs) -> Result<ExitCode> {
 }
 
 fn run_analyze(args: AnalyzeArgs) -> Result<ExitCode> {
-    let analyzer = DutchAnalyzer::new(args.analysis);
+    let analyzer = DutchAnalyzer::new(args.analysis.into());
     let mut out = io::BufWriter::new(io::stdout().lock());
     if args.terms {
         for line in io::stdin().lock().lines() {
@@ -495,19 +654,28 @@ fn run_analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         }
     } else {
         let text = args.text.join(" ");
-        output::print_tokens(&mut out, &text, &analyzer.tokens(&text), args.json)?;
+        let tokens = analyzer.tokens(&text);
+        if args.json {
+            json::print_tokens(&mut out, &text, &tokens)?;
+        } else {
+            output::print_tokens(&mut out, &text, &tokens)?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_show(args: ShowArgs) -> Result<ExitCode> {
-    let index = index::open(&args.index.dir)?;
+    let index: ZoekIndex = index::open(&args.index.dir)?;
     let matchers = match &args.query {
         Some(text) => {
-            query::compile(text, MatchMode::All, &index.analyzer, &index.fields)
-                .map_err(|e| anyhow::anyhow!("invalid query: {e}"))?
-                .matchers
+            match query::parse(text).and_then(|node| query::compile(node, index.analyzer())) {
+                Ok(compiled) => compiled.matchers,
+                Err(err) => {
+                    eprintln!("{}", search_error("zoek: ", text, &err.into()));
+                    return Ok(ExitCode::from(2));
+                }
+            }
         }
         None => Vec::new(),
     };
@@ -519,7 +687,7 @@ fn run_show(args: ShowArgs) -> Result<ExitCode> {
     };
     let mut buffer = Vec::new();
     if args.json {
-        output::print_article_json(&mut buffer, &article)?;
+        json::print_article(&mut buffer, &article)?;
     } else {
         output::print_article(&mut buffer, &article)?;
     }

@@ -1,4 +1,4 @@
-//! The Dutch analyzer on arbitrary text: token invariants (see `tests/invariants`).
+//! The Dutch analyzer on arbitrary text: token invariants (see `tests/zoek/invariants.rs`).
 #![no_main]
 
 use std::sync::LazyLock;
@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use zoek::analysis::{Analysis, DutchAnalyzer};
 
-#[path = "../../tests/invariants/mod.rs"]
+#[path = "../../tests/zoek/invariants.rs"]
 mod invariants;
 
 static FULL: LazyLock<DutchAnalyzer> = LazyLock::new(|| DutchAnalyzer::new(Analysis::Full));

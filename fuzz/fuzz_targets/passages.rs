@@ -1,10 +1,10 @@
 //! The passage splitter on arbitrary text: nothing lost, passages bounded, lines inside the
-//! body (see `tests/invariants`).
+//! body (see `tests/zoek/invariants.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/invariants/mod.rs"]
+#[path = "../../tests/zoek/invariants.rs"]
 mod invariants;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use zoek::index::ZoekIndex;
 
-#[path = "../../tests/invariants/mod.rs"]
+#[path = "../../tests/zoek/invariants.rs"]
 mod invariants;
 
 static INDEX: LazyLock<ZoekIndex> = LazyLock::new(|| {
@@ -18,6 +18,6 @@ static INDEX: LazyLock<ZoekIndex> = LazyLock::new(|| {
 
 fuzz_target!(|data: &[u8]| {
     let input = String::from_utf8_lossy(data);
-    invariants::check_query(&INDEX.analyzer, &INDEX.fields, &input);
+    invariants::check_query(&INDEX, &input);
     invariants::check_search(&INDEX, &input);
 });

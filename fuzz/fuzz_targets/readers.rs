@@ -8,7 +8,7 @@ use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/invariants/mod.rs"]
+#[path = "../../tests/zoek/invariants.rs"]
 mod invariants;
 
 fuzz_target!(|data: &[u8]| {

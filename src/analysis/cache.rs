@@ -14,12 +14,12 @@
 //! [`PART_MARK`], parts start with it), so a hit reads one slot and one stretch of text.
 
 use std::cell::RefCell;
-use std::hash::Hasher;
 
 use hashbrown::HashTable;
 
-use super::compound::FxHasher;
-use super::{Analysis, PART_MARK};
+use super::fx_hash::fx_hash;
+use super::token::PART_MARK;
+use super::variant::Analysis;
 
 /// Entries per thread and analysis variant before the memo starts again empty.
 pub const MAX_WORDS: usize = 1 << 17;
@@ -52,9 +52,7 @@ struct Memo {
 }
 
 fn hash(word: &str) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write(word.as_bytes());
-    hasher.finish()
+    fx_hash(word.as_bytes())
 }
 
 /// The analysis of one word as the memo lends it.

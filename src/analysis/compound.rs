@@ -21,7 +21,7 @@
 //! gesp+rekken) and onderzoek (particles like onder-, voor-, samen- are never modifiers).
 //! Words the rules would still cut wrongly are listed whole (`=`) by the build script.
 
-use std::hash::Hasher;
+use super::fx_hash::fx_hash;
 
 /// Words shorter than this (in letters) are never split.
 pub const MIN_WORD: usize = 7;
@@ -88,13 +88,6 @@ impl Decompounder {
 /// Word → role bits, looked up in the table `build.rs` makes of the included lexicon text,
 /// so nothing is parsed at run time.
 struct Lexicon;
-
-/// The Fx hash of `bytes` (keep identical to `fx_hash` in build.rs).
-fn fx_hash(bytes: &[u8]) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write(bytes);
-    hasher.hash
-}
 
 impl Lexicon {
     fn get() -> &'static Lexicon {
@@ -281,50 +274,6 @@ fn singular(lex: &Lexicon, b: &str) -> Option<&'static str> {
 
 fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or("")
-}
-
-/// The Fx hash (rustc's): fast on short keys; the keys are our own words, so no hash flooding.
-#[derive(Default)]
-pub(super) struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use scraper::{ElementRef, Html, Node, Selector};
 
-use super::{checked_date, Article, FileRead};
+use super::article::{checked_date, Article, FileRead};
 
 /// Elements whose text is never article text.
 const DROPPED: [&str; 12] = [

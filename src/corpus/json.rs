@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{checked_date, Article, FileRead, Problem};
+use super::article::{checked_date, Article, FileRead, Problem};
 
 /// One JSON article record.
 #[derive(Deserialize)]

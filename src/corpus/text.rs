@@ -7,7 +7,7 @@ use std::path::Path;
 
 use time::Date;
 
-use super::{checked_date, parse_date, Article, FileRead, Problem};
+use super::article::{checked_date, parse_date, Article, FileRead, Problem};
 
 /// Front matter keys zoek knows.
 const FRONT_MATTER_KEYS: [&str; 4] = ["title", "date", "source", "url"];

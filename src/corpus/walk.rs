@@ -4,12 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
 use walkdir::WalkDir;
 
-use super::{format_of, Problem, Skip};
+use super::article::{CorpusError, Problem, Skip};
+use super::format::format_of;
 
 /// Ignore files read in every folder of the corpus.
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".zoekignore"];
@@ -64,7 +64,7 @@ fn folder_rules(dir: &Path, depth: usize) -> Option<Rules> {
 /// Which rule, if any, leaves `path` out.
 fn ignored_by(path: &Path, is_dir: bool, exclude: &Gitignore, folders: &[Rules]) -> Option<String> {
     if let Match::Ignore(glob) = exclude.matched(path, is_dir) {
-        return Some(format!("--exclude {}", glob.original()));
+        return Some(format!("exclude pattern {}", glob.original()));
     }
     for rules in folders.iter().rev() {
         match rules.matcher.matched(path, is_dir) {
@@ -84,20 +84,23 @@ fn ignored_by(path: &Path, is_dir: bool, exclude: &Gitignore, folders: &[Rules])
 }
 
 /// Walks `root`.
-pub fn walk(root: &Path, options: &WalkOptions) -> anyhow::Result<Vec<Entry>> {
+pub fn walk(root: &Path, options: &WalkOptions) -> Result<Vec<Entry>, CorpusError> {
     if !root.exists() {
-        bail!(
-            "corpus folder {} does not exist; give the folder of articles to index",
-            root.display()
-        );
+        return Err(CorpusError::Missing(root.to_path_buf()));
     }
     let mut exclude = GitignoreBuilder::new(root);
     for pattern in &options.exclude {
         exclude
             .add_line(None, pattern)
-            .with_context(|| format!("invalid --exclude pattern '{pattern}'"))?;
+            .map_err(|source| CorpusError::BadPattern {
+                pattern: pattern.clone(),
+                source,
+            })?;
     }
-    let exclude = exclude.build().context("invalid --exclude patterns")?;
+    let exclude = exclude.build().map_err(|source| CorpusError::BadPattern {
+        pattern: options.exclude.join(" "),
+        source,
+    })?;
     let mut folders: Vec<Rules> = Vec::new();
     let mut entries = Vec::new();
     let mut walker = WalkDir::new(root)
@@ -220,7 +223,7 @@ mod tests {
             [
                 "-.zoekignore (hidden)",
                 "+a.md",
-                "-b.md (ignored by --exclude b.md)",
+                "-b.md (ignored by exclude pattern b.md)",
                 "-drafts (ignored by .zoekignore (drafts/))",
                 "-img.png (not an article format (.png))",
                 "-.gitignore (hidden)",
@@ -242,8 +245,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            format!("{err:#}").contains("invalid --exclude pattern 'a{b'"),
-            "{err:#}"
+            err.to_string().starts_with("invalid exclude pattern 'a{b'"),
+            "{err}"
         );
     }
 

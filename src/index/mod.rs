@@ -1,0 +1,19 @@
+//! The index: its schema ([`schema`]), its file list ([`manifest`]), building it from a
+//! corpus ([`build`]), and opening the live generation for searching ([`open`]).
+//!
+//! An index folder holds generations: a full build writes a complete tantivy index into a
+//! fresh `gen-*` folder and then atomically replaces the `CURRENT` file that names the live
+//! one. Later runs update the live generation in place with only the files that changed,
+//! through one tantivy commit (atomic too). Either way a build that fails or is killed leaves
+//! the last committed state, so searches keep answering. A `LOCK` file keeps two builds apart.
+
+pub mod build;
+pub mod error;
+pub mod manifest;
+pub mod open;
+pub mod schema;
+
+pub use build::{build, BuildObserver, BuildOptions, BuildReport, RebuildReason, Severity};
+pub use error::IndexError;
+pub use open::{open, IndexMeta, ZoekIndex};
+pub use schema::{Level, Schema, StoredPassage, TextField};

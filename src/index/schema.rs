@@ -1,0 +1,407 @@
+//! The schema: every field of a zoek index, the two levels of documents, the keys that
+//! filters, sorting and grouping compare, and the one mapping from a stored document back to
+//! a passage. Every other module asks this one; no other module names a field.
+//!
+//! Each passage is a document (level `p`: `title`, `body`, stored for display); each article
+//! is one more (level `a`: `article_title`, `article_body`, only its id stored), which ranks
+//! whole articles. Every document of an article carries its keys: id, `article_key`, file,
+//! date and source keys.
+
+use std::ops::{Bound, RangeInclusive};
+
+use tantivy::columnar::Column;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, ExistsQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::{DocId, SegmentReader, TantivyDocument, Term};
+use time::Date;
+
+use crate::analysis::{self, DutchAnalyzer};
+use crate::corpus::Article;
+
+/// Which documents a query ranks: passages (what zoek prints) or whole articles (for
+/// `--per-article`, TREC output and `zoek eval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Level {
+    #[default]
+    Passage,
+    Article,
+}
+
+/// The two text fields of each level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    Title,
+    Body,
+}
+
+const PASSAGE_LEVEL: &str = "p";
+const ARTICLE_LEVEL: &str = "a";
+const ARTICLE_KEY: &str = "article_key";
+const DATE_KEY: &str = "date_key";
+const ORDINAL: &str = "ordinal";
+
+#[derive(Clone, Copy, Debug)]
+struct Fields {
+    title: Field,
+    body: Field,
+    article_title: Field,
+    article_body: Field,
+    level: Field,
+    article_id: Field,
+    /// A 64-bit hash of the article id as a fast field, to group passages by article
+    /// without loading stored documents.
+    article_key: Field,
+    /// The corpus file a document came from (relative path), to remove a file's documents.
+    file: Field,
+    date: Field,
+    /// The date as the integer `YYYYMMDD` (indexed and fast), for date filters and sorting;
+    /// absent when the article has no date.
+    date_key: Field,
+    source: Field,
+    /// The source as one folded keyword (see [`source_key`]), for filters.
+    source_key: Field,
+    url: Field,
+    path: Field,
+    line: Field,
+    ordinal: Field,
+}
+
+/// The fields of a zoek index, and what can be asked of them.
+#[derive(Clone, Debug)]
+pub struct Schema {
+    tantivy: tantivy::schema::Schema,
+    fields: Fields,
+}
+
+/// A passage as the index stores it, with its article's metadata.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredPassage {
+    pub article_id: String,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub source: String,
+    pub url: String,
+    /// The file, as reached from the corpus folder given to `zoek index`.
+    pub path: String,
+    /// 1-based line of the file where the passage starts (the record's line for JSON).
+    pub line: u64,
+    /// Place in the article (0 for the first passage).
+    pub ordinal: u64,
+    pub text: String,
+}
+
+impl Schema {
+    pub fn new() -> Self {
+        let mut builder = tantivy::schema::Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(analysis::ANALYZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let text = TextOptions::default()
+            .set_stored()
+            .set_indexing_options(indexing.clone());
+        let unstored = TextOptions::default().set_indexing_options(indexing);
+        let fields = Fields {
+            title: builder.add_text_field("title", text.clone()),
+            body: builder.add_text_field("body", text),
+            article_title: builder.add_text_field("article_title", unstored.clone()),
+            article_body: builder.add_text_field("article_body", unstored),
+            level: builder.add_text_field("level", STRING),
+            article_id: builder.add_text_field("article_id", STRING | STORED),
+            file: builder.add_text_field("file", STRING),
+            article_key: builder.add_u64_field(ARTICLE_KEY, INDEXED | FAST),
+            date: builder.add_text_field("date", STORED),
+            date_key: builder.add_i64_field(DATE_KEY, INDEXED | FAST),
+            source: builder.add_text_field("source", STORED),
+            source_key: builder.add_text_field("source_key", STRING),
+            url: builder.add_text_field("url", STORED),
+            path: builder.add_text_field("path", STORED),
+            line: builder.add_u64_field("line", STORED),
+            ordinal: builder.add_u64_field(ORDINAL, STORED | INDEXED | FAST),
+        };
+        Schema {
+            tantivy: builder.build(),
+            fields,
+        }
+    }
+
+    /// The tantivy schema, to create an index with.
+    pub fn tantivy(&self) -> &tantivy::schema::Schema {
+        &self.tantivy
+    }
+
+    /// A text field of a level's documents.
+    pub fn text_field(&self, level: Level, which: TextField) -> Field {
+        let f = &self.fields;
+        match (level, which) {
+            (Level::Passage, TextField::Title) => f.title,
+            (Level::Passage, TextField::Body) => f.body,
+            (Level::Article, TextField::Title) => f.article_title,
+            (Level::Article, TextField::Body) => f.article_body,
+        }
+    }
+
+    /// The term that every document of `level` carries (its document frequency is the
+    /// level's document count).
+    pub fn level_term(&self, level: Level) -> Term {
+        let value = match level {
+            Level::Passage => PASSAGE_LEVEL,
+            Level::Article => ARTICLE_LEVEL,
+        };
+        Term::from_field_text(self.fields.level, value)
+    }
+
+    /// Only the documents of `level`, as a clause that adds nothing to the score.
+    pub fn level_filter(&self, level: Level) -> Box<dyn Query> {
+        filter_clause(basic_term(self.level_term(level)))
+    }
+
+    /// Documents dated within the bounds (`date_key` values, see [`date_key`]).
+    pub fn date_range(&self, from: Bound<i64>, to: Bound<i64>) -> Box<dyn Query> {
+        if matches!((from, to), (Bound::Unbounded, Bound::Unbounded)) {
+            return self.has_date();
+        }
+        let term = |b: Bound<i64>| b.map(|v| Term::from_field_i64(self.fields.date_key, v));
+        Box::new(RangeQuery::new(term(from), term(to)))
+    }
+
+    /// Documents of articles that have a date.
+    pub fn has_date(&self) -> Box<dyn Query> {
+        Box::new(ExistsQuery::new(DATE_KEY.to_string(), false))
+    }
+
+    /// Documents of articles of the source with this key (see [`source_key`]).
+    pub fn source(&self, key: &str) -> Box<dyn Query> {
+        basic_term(Term::from_field_text(self.fields.source_key, key))
+    }
+
+    /// The documents of the article with this `article_key`.
+    pub fn of_article(&self, key: u64) -> Box<dyn Query> {
+        basic_term(Term::from_field_u64(self.fields.article_key, key))
+    }
+
+    /// The first passage of the article with this `article_key`.
+    pub fn first_passage(&self, key: u64) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, self.of_article(key)),
+            (
+                Occur::Must,
+                basic_term(Term::from_field_u64(self.fields.ordinal, 0)),
+            ),
+            (Occur::Must, self.level_filter(Level::Passage)),
+        ]))
+    }
+
+    /// The passages of `article_id` whose ordinal lies in `ordinals`.
+    pub fn passages_of(&self, article_id: &str, ordinals: RangeInclusive<u64>) -> Box<dyn Query> {
+        let (from, to) = ordinals.into_inner();
+        Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                basic_term(Term::from_field_text(self.fields.article_id, article_id)),
+            ),
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_u64(self.fields.ordinal, from)),
+                    Bound::Included(Term::from_field_u64(self.fields.ordinal, to)),
+                )),
+            ),
+            (Occur::Must, self.level_filter(Level::Passage)),
+        ]))
+    }
+
+    /// The fast field that holds each document's `article_key`, to order by it.
+    pub fn article_key_column(&self) -> &'static str {
+        ARTICLE_KEY
+    }
+
+    /// The term that marks every document of a corpus file, to delete them.
+    pub fn file_term(&self, file: &str) -> Term {
+        Term::from_field_text(self.fields.file, file)
+    }
+
+    /// The name of an indexed field (for explanations).
+    pub fn field_name(&self, field: Field) -> &str {
+        self.tantivy.get_field_name(field)
+    }
+
+    /// The article id of a stored document (of either level).
+    pub fn article_id(&self, doc: &TantivyDocument) -> String {
+        text_of(doc, self.fields.article_id)
+    }
+
+    /// A stored passage document as a passage.
+    pub fn stored_passage(&self, doc: &TantivyDocument) -> StoredPassage {
+        let f = &self.fields;
+        let date = text_of(doc, f.date);
+        StoredPassage {
+            article_id: text_of(doc, f.article_id),
+            title: text_of(doc, f.title),
+            date: (!date.is_empty()).then_some(date),
+            source: text_of(doc, f.source),
+            url: text_of(doc, f.url),
+            path: text_of(doc, f.path),
+            line: number_of(doc, f.line),
+            ordinal: number_of(doc, f.ordinal),
+            text: text_of(doc, f.body),
+        }
+    }
+
+    /// The documents of one article: one per passage, in order, then the article's own.
+    /// `file` is the corpus file it came from; `source_key` its [`source_key`].
+    pub fn article_documents(
+        &self,
+        article: &Article,
+        passages: &[crate::corpus::passage::Passage],
+        file: &str,
+        source_key: &str,
+    ) -> Vec<TantivyDocument> {
+        let f = &self.fields;
+        let key = article_key(&article.id);
+        let date = article.date.map(|d| d.to_string());
+        let keys = |doc: &mut TantivyDocument| {
+            doc.add_text(f.article_id, &article.id);
+            doc.add_u64(f.article_key, key);
+            doc.add_text(f.file, file);
+            if let Some(day) = article.date {
+                doc.add_i64(f.date_key, date_key(day));
+            }
+            if !source_key.is_empty() {
+                doc.add_text(f.source_key, source_key);
+            }
+        };
+        let mut docs = Vec::with_capacity(passages.len() + 1);
+        for (ordinal, p) in passages.iter().enumerate() {
+            let line = if article.body_has_lines {
+                article.line + p.line
+            } else {
+                article.line
+            };
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.title, &article.title);
+            doc.add_text(f.body, &p.text);
+            keys(&mut doc);
+            if let Some(date) = &date {
+                doc.add_text(f.date, date);
+            }
+            doc.add_text(f.source, &article.source);
+            doc.add_text(f.url, &article.url);
+            doc.add_text(f.path, &article.path);
+            doc.add_u64(f.line, line as u64);
+            doc.add_u64(f.ordinal, ordinal as u64);
+            doc.add_text(f.level, PASSAGE_LEVEL);
+            docs.push(doc);
+        }
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.level, ARTICLE_LEVEL);
+        doc.add_text(f.article_title, &article.title);
+        doc.add_text(f.article_body, &article.body);
+        keys(&mut doc);
+        doc.add_u64(f.ordinal, 0);
+        docs.push(doc);
+        docs
+    }
+}
+
+impl Default for Schema {
+    fn default() -> Self {
+        Schema::new()
+    }
+}
+
+/// The fast-field columns that order and group documents, for one segment.
+pub struct SortKeys {
+    article: Column<u64>,
+    ordinal: Column<u64>,
+    date: Column<i64>,
+}
+
+impl SortKeys {
+    pub fn open(segment: &SegmentReader) -> tantivy::Result<SortKeys> {
+        let fast = segment.fast_fields();
+        Ok(SortKeys {
+            article: fast.u64(ARTICLE_KEY)?,
+            ordinal: fast.u64(ORDINAL)?,
+            date: fast.i64(DATE_KEY)?,
+        })
+    }
+
+    /// The document's `article_key`.
+    pub fn article(&self, doc: DocId) -> u64 {
+        self.article.first(doc).unwrap_or_default()
+    }
+
+    /// The passage's place in its article.
+    pub fn ordinal(&self, doc: DocId) -> u64 {
+        self.ordinal.first(doc).unwrap_or_default()
+    }
+
+    /// The article's [`date_key`], when it has a date.
+    pub fn date(&self, doc: DocId) -> Option<i64> {
+        self.date.first(doc)
+    }
+}
+
+/// The `article_key` of an article id: FNV-1a, a stable 64-bit hash (std's hasher may
+/// change between releases).
+pub fn article_key(id: &str) -> u64 {
+    crate::corpus::fnv1a(crate::corpus::FNV_START, id.as_bytes())
+}
+
+/// The `YYYYMMDD` key of a date, as indexed in the `date_key` fast field.
+pub fn date_key(date: Date) -> i64 {
+    i64::from(date.year()) * 10_000
+        + i64::from(u8::from(date.month())) * 100
+        + i64::from(date.day())
+}
+
+/// The source key of a name: its folded words (see [`DutchAnalyzer::keyword`]).
+pub fn source_key(analyzer: &DutchAnalyzer, name: &str) -> String {
+    analyzer.keyword(name)
+}
+
+/// A clause that restricts without scoring.
+pub fn filter_clause(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+fn basic_term(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+}
+
+fn text_of(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn number_of(doc: &TantivyDocument, field: Field) -> u64 {
+    doc.get_first(field)
+        .and_then(|v| v.as_u64())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn article_key_is_stable() {
+        assert_eq!(article_key(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(article_key("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(article_key("x1"), article_key("x2"));
+    }
+
+    #[test]
+    fn date_keys_order_like_dates() {
+        assert_eq!(date_key(date!(2019 - 03 - 12)), 20190312);
+        assert!(date_key(date!(2019 - 12 - 31)) < date_key(date!(2020 - 01 - 01)));
+    }
+}

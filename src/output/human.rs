@@ -1,0 +1,483 @@
+//! Human output: hits with their passages trimmed and highlighted (colour only on a
+//! terminal), context, explanations, counts, articles, tokens, the build summary and query
+//! errors with a caret under the place.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use anstyle::{AnsiColor, Style};
+use unicode_width::UnicodeWidthStr;
+
+use super::words::{field_name, note_text, plural, step_name};
+use crate::analysis::AnalyzedToken;
+use crate::corpus::Problem;
+use crate::index::{BuildReport, RebuildReason, Severity};
+use crate::search::article::{Article, ArticlePassage};
+use crate::search::explain::{Explain, Note, PartKind};
+use crate::search::highlight::Step;
+use crate::search::suggest::Suggestion;
+use crate::search::{Count, Hit};
+
+/// Longest passage shown in full; longer ones are trimmed around the matches.
+pub const SNIPPET_CHARS: usize = 320;
+
+const PATH: Style = AnsiColor::Magenta.on_default();
+const LINE: Style = AnsiColor::Green.on_default();
+const TITLE: Style = Style::new().bold();
+const MATCH: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// A passage cut down for display, with highlights shifted into it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Trims `text` to about `max_chars` characters around its first highlights, at word
+/// boundaries, with `…` where text was cut.
+pub fn snippet(text: &str, highlights: &[(usize, usize)], max_chars: usize) -> Snippet {
+    if text.chars().count() <= max_chars {
+        return Snippet {
+            text: text.to_string(),
+            highlights: highlights.to_vec(),
+        };
+    }
+    let first = highlights.first().map_or(0, |h| h.0);
+    // Start a little before the first match, so it is read in context.
+    let lead = max_chars / 4;
+    let mut start = text[..first]
+        .char_indices()
+        .rev()
+        .nth(lead)
+        .map_or(0, |(i, _)| i);
+    if start > 0 {
+        start = text[start..]
+            .find(' ')
+            .map_or(start, |space| start + space + 1);
+    }
+    let mut end = text[start..]
+        .char_indices()
+        .nth(max_chars)
+        .map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        end = text[start..end]
+            .rfind(' ')
+            .map_or(end, |space| start + space);
+    }
+    let prefix = if start > 0 { "… " } else { "" };
+    let suffix = if end < text.len() { " …" } else { "" };
+    let shift = prefix.len() as isize - start as isize;
+    let highlights = highlights
+        .iter()
+        .filter(|(s, e)| *s >= start && *e <= end)
+        .map(|(s, e)| {
+            (
+                (*s as isize + shift) as usize,
+                (*e as isize + shift) as usize,
+            )
+        })
+        .collect();
+    Snippet {
+        text: format!("{prefix}{}{suffix}", &text[start..end]),
+        highlights,
+    }
+}
+
+/// Writes `text` with its highlighted ranges in the match style.
+fn write_highlighted(
+    out: &mut impl Write,
+    text: &str,
+    highlights: &[(usize, usize)],
+) -> io::Result<()> {
+    let mut at = 0;
+    for &(start, end) in highlights {
+        write!(
+            out,
+            "{}{MATCH}{}{MATCH:#}",
+            &text[at..start],
+            &text[start..end]
+        )?;
+        at = end;
+    }
+    write!(out, "{}", &text[at..])
+}
+
+fn write_snippet(
+    out: &mut impl Write,
+    text: &str,
+    highlights: &[(usize, usize)],
+) -> io::Result<()> {
+    let snippet = snippet(text, highlights, SNIPPET_CHARS);
+    write_highlighted(out, &snippet.text, &snippet.highlights)
+}
+
+/// Prints hits for a person to read.
+pub fn print_hits(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
+    for (i, hit) in hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let p = &hit.passage;
+        let mut about = vec![p.title.as_str()];
+        if let Some(date) = &p.date {
+            about.push(date);
+        }
+        if !p.source.is_empty() {
+            about.push(&p.source);
+        }
+        writeln!(
+            out,
+            "{}. {TITLE}{}{TITLE:#}  {DIM}score {:.2}{DIM:#}",
+            hit.rank,
+            about.join(" · "),
+            hit.score
+        )?;
+        writeln!(out, "   {PATH}{}{PATH:#}:{LINE}{}{LINE:#}", p.path, p.line)?;
+        match &hit.context {
+            None => {
+                write!(out, "   ")?;
+                write_snippet(out, &p.text, &hit.highlights)?;
+                writeln!(out)?;
+            }
+            Some(context) => {
+                // As grep -C: `LINE:` for the hit, `LINE-` (dimmed) for context.
+                for passage in &context.before {
+                    write_context(out, passage)?;
+                }
+                write!(out, "   {LINE}{}{LINE:#}: ", p.line)?;
+                write_snippet(out, &p.text, &hit.highlights)?;
+                writeln!(out)?;
+                for passage in &context.after {
+                    write_context(out, passage)?;
+                }
+            }
+        }
+        if let Some(explain) = &hit.explain {
+            write_explain(out, explain, hit.score)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_context(out: &mut impl Write, passage: &ArticlePassage) -> io::Result<()> {
+    write!(out, "   {DIM}{}-{DIM:#} {DIM}", passage.line)?;
+    write_snippet(out, &passage.text, &passage.highlights)?;
+    writeln!(out, "{DIM:#}")
+}
+
+fn write_explain(out: &mut impl Write, explain: &Explain, score: f32) -> io::Result<()> {
+    let why: Vec<String> = explain
+        .matches
+        .iter()
+        .map(|m| {
+            let step = match m.step {
+                Step::Fuzzy(n) => format!("fuzzy, {}", plural(usize::from(n), "edit", "edits")),
+                other => step_name(other).to_string(),
+            };
+            format!(
+                "{} → \"{}\" ({}, {step})",
+                m.query,
+                m.text,
+                field_name(m.field)
+            )
+        })
+        .collect();
+    if why.is_empty() {
+        writeln!(
+            out,
+            "   {DIM}why:{DIM:#} no query word in this passage or its title"
+        )?;
+    } else {
+        writeln!(out, "   {DIM}why:{DIM:#} {}", why.join("; "))?;
+    }
+    writeln!(out, "   {DIM}score {score:.2} = sum of:{DIM:#}")?;
+    for part in &explain.parts {
+        let mut line = format!("     {:>5.2}  ", part.value);
+        match part.kind {
+            PartKind::Term => line.push_str(&format!(
+                "{}:{}",
+                part.field.as_deref().unwrap_or("?"),
+                part.term.as_deref().unwrap_or("?")
+            )),
+            PartKind::Phrase => line.push_str("phrase"),
+            PartKind::Filter => line.push_str("filter (no score)"),
+            PartKind::Other => line.push_str(part.description.as_deref().unwrap_or("other")),
+        }
+        if part.boost != 1.0 {
+            line.push_str(&format!("  boost ×{}", part.boost));
+        }
+        if let (Some(idf), Some(tf)) = (part.idf, part.tf) {
+            line.push_str(&format!("  BM25 idf {idf:.2} × tf {tf:.2}"));
+            if let (Some(freq), Some(length), Some(avg)) = (part.freq, part.length, part.avg_length)
+            {
+                line.push_str(&format!(" (freq {freq}, {length} words, avg {avg:.1})"));
+            }
+        }
+        writeln!(out, "{DIM}{line}{DIM:#}")?;
+    }
+    Ok(())
+}
+
+/// Prints a query's remarks (`--explain`) before its hits.
+pub fn print_notes(out: &mut impl Write, notes: &[Note]) -> io::Result<()> {
+    for note in notes {
+        writeln!(out, "{DIM}explain: {}{DIM:#}", note_text(note))?;
+    }
+    if !notes.is_empty() {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Names the query whose hits follow, in batch mode.
+pub fn print_query_header(out: &mut impl Write, qid: &str, query: &str) -> io::Result<()> {
+    writeln!(out, "{TITLE}query {qid}:{TITLE:#} {query}")
+}
+
+/// What the human output says about a suggestion (on stderr).
+pub fn suggestion_line(suggestion: &Suggestion) -> String {
+    format!("bedoelde u: {}?", suggestion.query)
+}
+
+/// Prints a count for a person (and simple scripts): `12 passages in 4 articles`.
+pub fn print_count(out: &mut impl Write, count: &Count) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} passages in {} articles",
+        count.passages, count.articles
+    )
+}
+
+/// Prints the analyzer's tokens of `text` as a table.
+pub fn print_tokens(out: &mut impl Write, text: &str, tokens: &[AnalyzedToken]) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:>4}  {:>9}  {:<13}  {:<24}  text",
+        "pos", "bytes", "kind", "term"
+    )?;
+    for t in tokens {
+        let stop = if t.stopword { "  (stopword)" } else { "" };
+        writeln!(
+            out,
+            "{:>4}  {:>9}  {:<13}  {:<24}  {}{stop}",
+            t.position,
+            format!("{}..{}", t.start, t.end),
+            t.kind.name(),
+            t.term,
+            &text[t.start..t.end]
+        )?;
+    }
+    Ok(())
+}
+
+/// Prints a whole article (`zoek show`) for a person: metadata, then its passages.
+pub fn print_article(out: &mut impl Write, article: &Article) -> io::Result<()> {
+    writeln!(out, "{TITLE}{}{TITLE:#}", article.title)?;
+    let mut about: Vec<&str> = Vec::new();
+    if let Some(date) = &article.date {
+        about.push(date);
+    }
+    if !article.source.is_empty() {
+        about.push(&article.source);
+    }
+    if !article.url.is_empty() {
+        about.push(&article.url);
+    }
+    if !about.is_empty() {
+        writeln!(out, "{}", about.join(" · "))?;
+    }
+    writeln!(
+        out,
+        "{PATH}{}{PATH:#}  {DIM}id {}{DIM:#}",
+        article.path, article.article_id
+    )?;
+    for passage in &article.passages {
+        writeln!(out)?;
+        write_highlighted(out, &passage.text, &passage.highlights)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// A problem found while indexing, as one line: `warning: path:line: message`.
+pub fn problem_line(severity: Severity, problem: &Problem) -> String {
+    let severity = match severity {
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    };
+    format!("{severity}: {problem}")
+}
+
+/// The summary printed after a build, one line per fact.
+pub fn build_summary(report: &BuildReport) -> Vec<String> {
+    let mb = report.bytes as f64 / 1e6;
+    let mut lines = Vec::new();
+    if let Some(reason) = &report.rebuild_reason {
+        let why = match reason {
+            RebuildReason::AnalysisChanged { from, to } => {
+                format!("the analysis changed from {from} to {to}")
+            }
+            RebuildReason::CorpusChanged { from, to } => {
+                format!("the corpus folder changed from {from} to {to}")
+            }
+            RebuildReason::Unusable(err) => err.to_string(),
+        };
+        lines.push(format!("rebuilt the whole index: {why}"));
+    }
+    lines.push(format!(
+        "indexed {} articles ({} passages), {:.2} MB in {:.2} s ({:.1} MB/s)",
+        report.articles,
+        report.passages,
+        mb,
+        report.seconds,
+        mb / report.seconds.max(1e-9)
+    ));
+    lines.push(format!(
+        "files: {} added, {} updated, {} removed, {} unchanged",
+        report.files_added, report.files_updated, report.files_removed, report.files_unchanged
+    ));
+    if !report.skipped.is_empty() {
+        let reasons: Vec<String> = report
+            .skipped
+            .iter()
+            .map(|(why, items)| format!("{} {why}", items.len()))
+            .collect();
+        lines.push(format!(
+            "skipped {} files: {}",
+            report.skipped_count(),
+            reasons.join(", ")
+        ));
+    }
+    if !report.failures.is_empty() {
+        lines.push(format!(
+            "failed {} files or records (not indexed; see the messages above)",
+            report.failures.len()
+        ));
+    }
+    if !report.warnings.is_empty() {
+        lines.push(format!("{} warnings (see above)", report.warnings.len()));
+    }
+    lines
+}
+
+/// The most of a query shown under an error, in characters on each side of the place.
+const ERROR_CONTEXT_CHARS: usize = 30;
+
+/// A query error for a person: `{prefix}invalid query '{query}': {message}`, then a line
+/// with carets under the place in the query. A long query is shown around the place, with
+/// `…` where it was cut.
+pub fn query_error(prefix: &str, query: &str, message: &str, span: Option<Range<usize>>) -> String {
+    let Some(span) = span.filter(|s| s.start <= s.end && s.end <= query.len()) else {
+        return format!("{prefix}invalid query '{query}': {message}");
+    };
+    let span = span.start..span.end.max(span.start);
+    // The shown part: whole when short, else the place with some context on each side.
+    let start = query[..span.start]
+        .char_indices()
+        .rev()
+        .nth(ERROR_CONTEXT_CHARS)
+        .map_or(0, |(i, _)| i);
+    let end = query[span.end..]
+        .char_indices()
+        .nth(ERROR_CONTEXT_CHARS.max(span.len().min(ERROR_CONTEXT_CHARS)))
+        .map_or(query.len(), |(i, _)| span.end + i);
+    let shown_end = span.end.min(end);
+    let lead = if start > 0 { "…" } else { "" };
+    let tail = if end < query.len() { "…" } else { "" };
+    let head = format!("{prefix}invalid query '{lead}");
+    let before = &query[start..span.start];
+    let marked = &query[span.start..shown_end];
+    let indent = head.width() + before.width();
+    let carets = marked.width().clamp(1, ERROR_CONTEXT_CHARS * 2);
+    format!(
+        "{head}{}{tail}': {message}\n{}{}",
+        &query[start..end],
+        " ".repeat(indent),
+        "^".repeat(carets)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_passages_are_whole() {
+        let s = snippet("kort stuk", &[(0, 4)], 50);
+        assert_eq!(s.text, "kort stuk");
+        assert_eq!(s.highlights, [(0, 4)]);
+    }
+
+    #[test]
+    fn long_passages_are_trimmed_around_the_match() {
+        let text = format!("{} fraude {}", "woord ".repeat(100), "eind ".repeat(100));
+        let at = text.find("fraude").unwrap();
+        let s = snippet(&text, &[(at, at + 6)], 80);
+        assert!(s.text.starts_with("… "), "{}", s.text);
+        assert!(s.text.ends_with(" …"));
+        assert!(s.text.chars().count() <= 80 + 4);
+        let (hs, he) = s.highlights[0];
+        assert_eq!(&s.text[hs..he], "fraude");
+    }
+
+    #[test]
+    fn plain_output_has_no_escape_codes_when_styles_are_stripped() {
+        let hit = Hit {
+            rank: 1,
+            score: 1.5,
+            passage: crate::index::StoredPassage {
+                article_id: "a".into(),
+                title: "Titel".into(),
+                date: Some("2020-11-18".into()),
+                source: "Bron".into(),
+                path: "corpus/a.md".into(),
+                line: 7,
+                text: "over fraude".into(),
+                ..Default::default()
+            },
+            highlights: vec![(5, 11)],
+            context: None,
+            explain: None,
+        };
+        let mut raw = Vec::new();
+        print_hits(&mut raw, &[hit]).unwrap();
+        let mut plain = anstream::StripStream::new(Vec::new());
+        plain.write_all(&raw).unwrap();
+        let text = String::from_utf8(plain.into_inner()).unwrap();
+        assert_eq!(
+            text,
+            "1. Titel · 2020-11-18 · Bron  score 1.50\n   corpus/a.md:7\n   over fraude\n"
+        );
+        assert!(
+            String::from_utf8(raw).unwrap().contains("\u{1b}["),
+            "styled when raw"
+        );
+    }
+
+    #[test]
+    fn query_errors_put_a_caret_under_the_place() {
+        assert_eq!(
+            query_error("zoek: ", "a OR", "OR needs a word after it", Some(2..4)),
+            "zoek: invalid query 'a OR': OR needs a word after it\n                       ^^"
+        );
+        assert_eq!(
+            query_error("", "één titel:x", "unknown field", Some(6..11)),
+            "invalid query 'één titel:x': unknown field\n                   ^^^^^"
+        );
+        let long = format!("{}titel:x{}", "a ".repeat(100), " b".repeat(100));
+        let shown = query_error("", &long, "unknown field", Some(200..205));
+        let (first, carets) = shown.split_once('\n').unwrap();
+        assert!(first.starts_with("invalid query '…"), "{first}");
+        assert!(first.contains("…': unknown field"), "{first}");
+        let at = carets.find('^').unwrap();
+        assert_eq!(
+            &first[first.char_indices().nth(at).unwrap().0..][..5],
+            "titel"
+        );
+        assert_eq!(
+            query_error("", "x", "no place", None),
+            "invalid query 'x': no place"
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! Output: how results look. [`human`] output for people (colour only on a terminal),
+//! [`json`] Lines (the wire format for scripts), [`trec`] runs; [`words`] holds the wording
+//! both printers share.
+//!
+//! Printing is kept apart from searching, as in ripgrep: the search stage hands over hits
+//! with byte-range highlights (and context, explanations, counts, suggestions) as data, and
+//! this stage words and styles them. Every sentence zoek shows about a result, a build or a
+//! query error is made here.
+
+pub mod human;
+pub mod json;
+pub mod trec;
+pub mod words;
+
+pub use human::{
+    build_summary, print_article, print_count, print_hits, print_notes, print_query_header,
+    print_tokens, problem_line, query_error, snippet, suggestion_line, Snippet, SNIPPET_CHARS,
+};

@@ -1,0 +1,750 @@
+//! The query compiler: the syntax tree → a [`Compiled`] query.
+//!
+//! Compiling analyzes every word once, with the index's own Dutch analyzer, into a plan: the
+//! terms, phrases, compound parts, fuzzy and prefix patterns and filter keys of the query,
+//! and the matchers that highlight them. From the plan, [`Compiled::query`] builds the
+//! tantivy query for either level of documents and either way of combining words, without
+//! analyzing anything again; a search builds the queries it needs from one compile.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::error::{ErrorKind, QueryError};
+use super::filter::{DateRange, Filter};
+use super::lex::Scope;
+use super::parse::{auto_edits, Node, Text};
+use super::vocab::{ExpandQuery, ExpansionCache, Pattern};
+use crate::analysis::{AnalyzedToken, DutchAnalyzer, PrefixTerms, TokenKind, PART_MARK};
+use crate::index::schema::{filter_clause, source_key};
+use crate::index::{Level, Schema, TextField};
+
+/// How much more a match in the title weighs than one in the body.
+pub const TITLE_BOOST: f32 = 2.0;
+/// Weight of a word found as part of a compound (`fraude` in `verkiezingsfraude`) relative
+/// to the word itself.
+pub const PART_BOOST: f32 = 0.25;
+/// Weight of a compound's parts found apart (`fraude` near `verkiezingen` for the query
+/// `verkiezingsfraude`) relative to the compound itself.
+pub const SPLIT_BOOST: f32 = 0.5;
+
+/// Whether a document must contain every word of the query, or any of them (ranked by how
+/// many and how rare: natural-language queries such as headlines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatchMode {
+    #[default]
+    All,
+    Any,
+}
+
+/// What to highlight in a passage, and how a passage's word matched (for `--explain`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matcher {
+    /// Tokens with this term; `word` is the query word it came from.
+    Term { term: String, word: String },
+    /// A sequence of terms that must stand together, at these relative positions; `text`
+    /// is the query's phrase.
+    Phrase {
+        sequence: Vec<(usize, String)>,
+        text: String,
+    },
+    /// Tokens whose term is within `edits` edits of `term`.
+    Fuzzy {
+        term: String,
+        word: String,
+        edits: u8,
+    },
+    /// Tokens whose term starts with the prefix (or is the prefix read as a word).
+    Prefix { terms: PrefixTerms, word: String },
+    /// Tokens with this term, reached through compound splitting: the query word inside a
+    /// compound (`+fraud` for `fraude`) or a part of a compound query word.
+    Part { term: String, word: String },
+}
+
+impl Matcher {
+    /// The fuzzy or prefix pattern of the matcher, when it has one.
+    pub fn pattern(&self) -> Option<Pattern> {
+        match self {
+            Matcher::Fuzzy { term, edits, .. } => Some(Pattern::Fuzzy {
+                term: term.clone(),
+                edits: *edits,
+            }),
+            Matcher::Prefix { terms, .. } => Some(Pattern::Prefix(terms.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// A single word's compound terms: the word as a part of larger compounds (`+fraud`), and,
+/// when the word is itself a compound, each part as a word and as a part term.
+#[derive(Debug, Clone)]
+struct Compound {
+    inside: String,
+    parts: Vec<(String, String)>,
+}
+
+/// A query with its words analyzed: what [`Compiled::query`] turns into tantivy queries.
+#[derive(Debug, Clone)]
+enum Plan {
+    /// A word (one term, or hyphenated parts in sequence) or a phrase.
+    Text {
+        scope: Scope,
+        sequence: Vec<(usize, String)>,
+        joined: Option<String>,
+        compound: Option<Compound>,
+    },
+    /// A fuzzy word or a prefix, expanded against the index when searched.
+    Expand {
+        scope: Scope,
+        pattern: Pattern,
+        cache: ExpansionCache,
+    },
+    /// `positive` is false under a negation (a neutral date filter then passes nothing).
+    Date {
+        range: DateRange,
+        positive: bool,
+    },
+    /// A source key.
+    Source(String),
+    /// Items, each required (or optional, by the match mode) or excluded.
+    And(Vec<(Presence, Plan)>),
+    Or(Vec<Plan>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    Wanted,
+    Excluded,
+}
+
+/// A query ready to run.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The parsed query, filters included.
+    pub node: Node,
+    plan: Plan,
+    /// What to highlight in a passage's body.
+    pub matchers: Vec<Matcher>,
+    /// What matches in the title (for `--explain`).
+    pub title_matchers: Vec<Matcher>,
+    has_text: bool,
+    has_date_filter: bool,
+    loose_date_filter: bool,
+}
+
+/// Compiles a parsed query with the index's analyzer.
+pub fn compile(node: Node, analyzer: &DutchAnalyzer) -> Result<Compiled, QueryError> {
+    let mut planner = Planner {
+        analyzer,
+        drop_stopwords: has_content_word(&node, analyzer),
+        matchers: Vec::new(),
+        title_matchers: Vec::new(),
+    };
+    let plan = planner
+        .node(&node, true)?
+        .ok_or_else(|| QueryError::new(ErrorKind::NoSearchableWords, whole_span(&node)))?;
+    Ok(Compiled {
+        has_text: has_text(&node),
+        has_date_filter: has_date_filter(&node),
+        loose_date_filter: loose_date_filter(&node, true),
+        matchers: planner.matchers,
+        title_matchers: planner.title_matchers,
+        plan,
+        node,
+    })
+}
+
+impl Compiled {
+    /// The tantivy query over the documents of `level`, its words combined by `mode`.
+    pub fn query(&self, schema: &Schema, level: Level, mode: MatchMode) -> Box<dyn Query> {
+        let builder = Builder {
+            schema,
+            level,
+            mode,
+            neutral_dates: false,
+        };
+        let mut query = builder.build(&self.plan);
+        if !self.has_text {
+            // Filters alone hold for both kinds of document; keep the level asked for.
+            query = all_of(vec![query, schema.level_filter(level)]);
+        }
+        if self.loose_date_filter {
+            // A date filter under NOT or OR must still leave out articles without a date.
+            query = all_of(vec![query, filter_clause(schema.has_date())]);
+        }
+        query
+    }
+
+    /// The passages without a date that the query would match if its date filters let
+    /// undated articles through; `None` when it has no date filter.
+    pub fn undated_probe(&self, schema: &Schema, mode: MatchMode) -> Option<Box<dyn Query>> {
+        if !self.has_date_filter {
+            return None;
+        }
+        let builder = Builder {
+            schema,
+            level: Level::Passage,
+            mode,
+            neutral_dates: true,
+        };
+        let mut clauses = vec![
+            (Occur::Must, builder.build(&self.plan)),
+            (Occur::MustNot, schema.has_date()),
+        ];
+        if !self.has_text {
+            clauses.push((Occur::Must, schema.level_filter(Level::Passage)));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Whether a date filter takes part (so articles without a date are left out).
+    pub fn has_date_filter(&self) -> bool {
+        self.has_date_filter
+    }
+}
+
+fn all_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Must, q)).collect(),
+    ))
+}
+
+/// The span of the whole of `node`, for errors about all of it.
+fn whole_span(node: &Node) -> std::ops::Range<usize> {
+    let mut spans = Vec::new();
+    leaf_spans(node, &mut spans);
+    let start = spans.iter().map(|s| s.start).min().unwrap_or(0);
+    let end = spans.iter().map(|s| s.end).max().unwrap_or(0);
+    start..end
+}
+
+fn leaf_spans(node: &Node, out: &mut Vec<std::ops::Range<usize>>) {
+    match node {
+        Node::Word(t) | Node::Phrase(t) | Node::Fuzzy(t, _) | Node::Prefix(t) => {
+            out.push(t.span.clone())
+        }
+        Node::Filter(_, span) => out.extend(span.clone()),
+        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| leaf_spans(n, out)),
+        Node::Not(inner) => leaf_spans(inner, out),
+    }
+}
+
+fn has_date_filter(node: &Node) -> bool {
+    match node {
+        Node::Filter(Filter::Date(_), _) => true,
+        Node::And(items) | Node::Or(items) => items.iter().any(has_date_filter),
+        Node::Not(inner) => has_date_filter(inner),
+        _ => false,
+    }
+}
+
+/// Whether a date filter stands where it does not by itself require a date (under NOT,
+/// or as an OR alternative).
+fn loose_date_filter(node: &Node, required: bool) -> bool {
+    match node {
+        Node::Filter(Filter::Date(_), _) => !required,
+        Node::And(items) => items.iter().any(|n| loose_date_filter(n, required)),
+        Node::Or(items) => items.iter().any(|n| loose_date_filter(n, false)),
+        Node::Not(inner) => loose_date_filter(inner, false),
+        _ => false,
+    }
+}
+
+/// Whether the query searches any text (else it is filters only).
+fn has_text(node: &Node) -> bool {
+    match node {
+        Node::Filter(..) | Node::Not(_) => false,
+        Node::And(items) | Node::Or(items) => items.iter().any(has_text),
+        _ => true,
+    }
+}
+
+/// Whether a positive part of the query has a word that is not a stopword.
+fn has_content_word(node: &Node, analyzer: &DutchAnalyzer) -> bool {
+    match node {
+        Node::Word(t) | Node::Phrase(t) => analyzer
+            .tokens(&t.text)
+            .iter()
+            .any(|t| t.kind == TokenKind::Word && !t.stopword),
+        Node::Fuzzy(..) | Node::Prefix(..) => true,
+        Node::Filter(..) | Node::Not(_) => false,
+        Node::And(items) | Node::Or(items) => items.iter().any(|n| has_content_word(n, analyzer)),
+    }
+}
+
+/// Turns the syntax tree into a [`Plan`], analyzing each word once and collecting the
+/// matchers.
+struct Planner<'a> {
+    analyzer: &'a DutchAnalyzer,
+    /// Drop stopwords from free-text clauses (false when the query has nothing else).
+    drop_stopwords: bool,
+    matchers: Vec<Matcher>,
+    title_matchers: Vec<Matcher>,
+}
+
+impl Planner<'_> {
+    fn add_matcher(&mut self, scope: Scope, positive: bool, matcher: Matcher) {
+        if !positive {
+            return;
+        }
+        if scope != Scope::Body {
+            self.title_matchers.push(matcher.clone());
+        }
+        if scope != Scope::Title {
+            self.matchers.push(matcher);
+        }
+    }
+
+    /// The plan for `node`; `None` when it has nothing to search (only stopwords).
+    fn node(&mut self, node: &Node, positive: bool) -> Result<Option<Plan>, QueryError> {
+        match node {
+            Node::Word(t) => Ok(self.text(t, false, positive)),
+            Node::Phrase(t) => Ok(self.text(t, true, positive)),
+            Node::Fuzzy(t, edits) => self.fuzzy(t, *edits, positive).map(Some),
+            Node::Prefix(t) => self.prefix(t, positive).map(Some),
+            Node::Filter(filter, span) => self.filter(filter, span, positive).map(Some),
+            Node::Not(inner) => self.node(inner, false),
+            Node::Or(items) => {
+                let mut alternatives = Vec::new();
+                for item in items {
+                    if let Node::Not(_) = item {
+                        return Err(QueryError::new(
+                            ErrorKind::NegatedAlternative,
+                            whole_span(item),
+                        ));
+                    }
+                    alternatives.extend(self.node(item, positive)?);
+                }
+                Ok((!alternatives.is_empty()).then_some(Plan::Or(alternatives)))
+            }
+            Node::And(items) => {
+                let mut clauses = Vec::new();
+                for item in items {
+                    let (presence, inner_positive) = match item {
+                        Node::Not(_) => (Presence::Excluded, false),
+                        _ => (Presence::Wanted, positive),
+                    };
+                    if let Some(plan) = self.node(item, inner_positive)? {
+                        clauses.push((presence, plan));
+                    }
+                }
+                if !clauses.is_empty() && clauses.iter().all(|(p, _)| *p == Presence::Excluded) {
+                    return Err(QueryError::new(ErrorKind::OnlyExcluded, whole_span(node)));
+                }
+                Ok((!clauses.is_empty()).then_some(Plan::And(clauses)))
+            }
+        }
+    }
+
+    fn filter(
+        &mut self,
+        filter: &Filter,
+        span: &Option<std::ops::Range<usize>>,
+        positive: bool,
+    ) -> Result<Plan, QueryError> {
+        Ok(match filter {
+            Filter::Date(range) => Plan::Date {
+                range: *range,
+                positive,
+            },
+            Filter::Source(name) => {
+                let key = source_key(self.analyzer, name);
+                if key.is_empty() {
+                    return Err(QueryError {
+                        kind: ErrorKind::SourceWithoutLetters(name.clone()),
+                        span: span.clone(),
+                    });
+                }
+                Plan::Source(key)
+            }
+        })
+    }
+
+    fn fuzzy(
+        &mut self,
+        word: &Text,
+        edits: Option<u8>,
+        positive: bool,
+    ) -> Result<Plan, QueryError> {
+        let term = self.analyzer.single_term(&word.text).ok_or_else(|| {
+            QueryError::new(
+                ErrorKind::FuzzyNeedsOneWord(word.text.clone()),
+                word.span.clone(),
+            )
+        })?;
+        let edits = edits.unwrap_or_else(|| auto_edits(&word.text));
+        self.add_matcher(
+            word.scope,
+            positive,
+            Matcher::Fuzzy {
+                term: term.clone(),
+                word: word.text.clone(),
+                edits,
+            },
+        );
+        Ok(Plan::Expand {
+            scope: word.scope,
+            pattern: Pattern::Fuzzy { term, edits },
+            cache: ExpansionCache::default(),
+        })
+    }
+
+    fn prefix(&mut self, word: &Text, positive: bool) -> Result<Plan, QueryError> {
+        let terms = self.analyzer.prefix(&word.text).ok_or_else(|| {
+            QueryError::new(
+                ErrorKind::PrefixNeedsLetter(word.text.clone()),
+                word.span.clone(),
+            )
+        })?;
+        self.add_matcher(
+            word.scope,
+            positive,
+            Matcher::Prefix {
+                terms: terms.clone(),
+                word: word.text.clone(),
+            },
+        );
+        Ok(Plan::Expand {
+            scope: word.scope,
+            pattern: Pattern::Prefix(terms),
+            cache: ExpansionCache::default(),
+        })
+    }
+
+    /// A word or phrase: one term, or the analyzed words in sequence.
+    fn text(&mut self, text: &Text, phrase: bool, positive: bool) -> Option<Plan> {
+        let scope = text.scope;
+        let tokens = self.analyzer.tokens(&text.text);
+        let words: Vec<&AnalyzedToken> = tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .collect();
+        if words.is_empty() || (!phrase && self.drop_stopwords && words.iter().all(|t| t.stopword))
+        {
+            return None;
+        }
+        let first = words[0].position;
+        let sequence: Vec<(usize, String)> = words
+            .iter()
+            .map(|t| (t.position - first, t.term.clone()))
+            .collect();
+        let joined: Option<String> = (!phrase && words.len() > 1)
+            .then(|| {
+                tokens
+                    .iter()
+                    .find(|t| t.kind == TokenKind::Joined)
+                    .map(|t| t.term.clone())
+            })
+            .flatten();
+        let matcher = if sequence.len() == 1 {
+            Matcher::Term {
+                term: sequence[0].1.clone(),
+                word: text.text[words[0].start..words[0].end].to_string(),
+            }
+        } else {
+            Matcher::Phrase {
+                sequence: sequence.clone(),
+                text: text.text.clone(),
+            }
+        };
+        self.add_matcher(scope, positive, matcher);
+        if let Some(joined) = &joined {
+            self.add_matcher(
+                scope,
+                positive,
+                Matcher::Term {
+                    term: joined.clone(),
+                    word: text.text.clone(),
+                },
+            );
+        }
+        let compound = (!phrase && sequence.len() == 1 && self.analyzer.splits_compounds())
+            .then(|| self.compound(&tokens, &sequence[0].1, &text.text, scope, positive));
+        Some(Plan::Text {
+            scope,
+            sequence,
+            joined,
+            compound,
+        })
+    }
+
+    /// For a single word under compound analysis: its term as a compound part (`+fraude`),
+    /// and, when the word is itself a compound, each part as a word and as a part term.
+    fn compound(
+        &mut self,
+        tokens: &[AnalyzedToken],
+        term: &str,
+        word: &str,
+        scope: Scope,
+        positive: bool,
+    ) -> Compound {
+        let inside = format!("{PART_MARK}{term}");
+        let parts: Vec<(String, String)> = tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::CompoundPart)
+            .map(|t| {
+                (
+                    t.term.trim_start_matches(PART_MARK).to_string(),
+                    t.term.clone(),
+                )
+            })
+            .collect();
+        let part = |term: &String| Matcher::Part {
+            term: term.clone(),
+            word: word.to_string(),
+        };
+        self.add_matcher(scope, positive, part(&inside));
+        for (plain, inside_other) in &parts {
+            self.add_matcher(scope, positive, part(plain));
+            self.add_matcher(scope, positive, part(inside_other));
+        }
+        Compound { inside, parts }
+    }
+}
+
+/// Builds tantivy queries from a plan for one level and match mode.
+struct Builder<'a> {
+    schema: &'a Schema,
+    level: Level,
+    mode: MatchMode,
+    /// Compile date filters as if they passed every article (for counting what a date
+    /// filter left out).
+    neutral_dates: bool,
+}
+
+impl Builder<'_> {
+    fn fields_of(&self, scope: Scope) -> Vec<(Field, f32)> {
+        let title = self.schema.text_field(self.level, TextField::Title);
+        let body = self.schema.text_field(self.level, TextField::Body);
+        match scope {
+            Scope::All => vec![(title, TITLE_BOOST), (body, 1.0)],
+            Scope::Title => vec![(title, TITLE_BOOST)],
+            Scope::Body => vec![(body, 1.0)],
+        }
+    }
+
+    fn build(&self, plan: &Plan) -> Box<dyn Query> {
+        match plan {
+            Plan::Text {
+                scope,
+                sequence,
+                joined,
+                compound,
+            } => self.text(*scope, sequence, joined.as_deref(), compound.as_ref()),
+            Plan::Expand {
+                scope,
+                pattern,
+                cache,
+            } => self.per_field(*scope, |field| {
+                Box::new(ExpandQuery::new(field, pattern.clone(), cache.clone()))
+            }),
+            Plan::Date { range, positive } => filter_clause(if self.neutral_dates {
+                if *positive {
+                    Box::new(AllQuery)
+                } else {
+                    Box::new(EmptyQuery)
+                }
+            } else {
+                let (from, to): (Bound<i64>, Bound<i64>) = range.key_bounds();
+                self.schema.date_range(from, to)
+            }),
+            Plan::Source(key) => filter_clause(self.schema.source(key)),
+            Plan::Or(alternatives) => combine(
+                alternatives
+                    .iter()
+                    .map(|p| (Occur::Should, self.build(p)))
+                    .collect(),
+            ),
+            Plan::And(items) => {
+                let wanted = match self.mode {
+                    MatchMode::All => Occur::Must,
+                    MatchMode::Any => Occur::Should,
+                };
+                combine(
+                    items
+                        .iter()
+                        .map(|(presence, p)| {
+                            let occur = match presence {
+                                Presence::Wanted => wanted,
+                                Presence::Excluded => Occur::MustNot,
+                            };
+                            (occur, self.build(p))
+                        })
+                        .collect(),
+                )
+            }
+        }
+    }
+
+    /// One query per field of `scope`, boosted, as alternatives.
+    fn per_field(&self, scope: Scope, make: impl Fn(Field) -> Box<dyn Query>) -> Box<dyn Query> {
+        combine(
+            self.fields_of(scope)
+                .into_iter()
+                .map(|(field, boost)| (Occur::Should, boosted(make(field), boost)))
+                .collect(),
+        )
+    }
+
+    fn text(
+        &self,
+        scope: Scope,
+        sequence: &[(usize, String)],
+        joined: Option<&str>,
+        compound: Option<&Compound>,
+    ) -> Box<dyn Query> {
+        self.per_field(scope, |field| {
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, sequence_query(field, sequence))];
+            if let Some(joined) = joined {
+                alternatives.push((Occur::Should, term_query(field, joined)));
+            }
+            if let Some(Compound { inside, parts }) = compound {
+                alternatives.push((
+                    Occur::Should,
+                    boosted(term_query(field, inside), PART_BOOST),
+                ));
+                if !parts.is_empty() {
+                    let all_parts = parts
+                        .iter()
+                        .map(|(plain, part)| {
+                            let either = vec![
+                                (Occur::Should, term_query(field, plain)),
+                                (Occur::Should, term_query(field, part)),
+                            ];
+                            (Occur::Must, combine(either))
+                        })
+                        .collect();
+                    alternatives.push((Occur::Should, boosted(combine(all_parts), SPLIT_BOOST)));
+                }
+            }
+            combine(alternatives)
+        })
+    }
+}
+
+fn term_query(field: Field, term: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, term),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn sequence_query(field: Field, sequence: &[(usize, String)]) -> Box<dyn Query> {
+    if sequence.len() == 1 {
+        return term_query(field, &sequence[0].1);
+    }
+    let terms = sequence
+        .iter()
+        .map(|(offset, term)| (*offset, Term::from_field_text(field, term)))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset(terms))
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if boost == 1.0 {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+/// One clause stays itself; several become a boolean query. Plans never hold an empty
+/// list, so neither does a built query.
+fn combine(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    match clauses.len() {
+        0 => Box::new(EmptyQuery),
+        1 if clauses[0].0 != Occur::MustNot => clauses.remove(0).1,
+        _ => Box::new(BooleanQuery::new(clauses)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analysis;
+    use crate::query::parse::parse;
+
+    fn compiled(input: &str) -> Result<Compiled, QueryError> {
+        compile(parse(input).unwrap(), &DutchAnalyzer::new(Analysis::Full))
+    }
+
+    #[test]
+    fn date_filters_that_need_a_date_of_their_own() {
+        assert!(!compiled("x date:2019").unwrap().loose_date_filter);
+        for loose in [
+            "x -date:2019",
+            "x OR date:2019",
+            "x (date:2019 OR date:2021)",
+        ] {
+            assert!(compiled(loose).unwrap().loose_date_filter, "{loose}");
+        }
+    }
+
+    #[test]
+    fn stopwords_are_dropped_unless_they_are_all_there_is() {
+        let with_content = compiled("de verkiezingen").unwrap();
+        assert_eq!(
+            with_content.matchers.len(),
+            2,
+            "verkiezingen and +verkiezing"
+        );
+        let only = compiled("de").unwrap();
+        assert_eq!(
+            only.matchers,
+            [
+                Matcher::Term {
+                    term: "de".into(),
+                    word: "de".into()
+                },
+                Matcher::Part {
+                    term: "+de".into(),
+                    word: "de".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn title_and_body_matchers_follow_the_scope() {
+        let c = compiled("title:krebs body:fraude").unwrap();
+        let words = |ms: &[Matcher]| -> Vec<String> {
+            ms.iter()
+                .filter_map(|m| match m {
+                    Matcher::Term { word, .. } => Some(word.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(words(&c.title_matchers), ["krebs"]);
+        assert_eq!(words(&c.matchers), ["fraude"]);
+    }
+
+    #[test]
+    fn compile_errors_point_at_their_place() {
+        let err = compiled("a (NOT b OR c)").unwrap_err();
+        assert_eq!(
+            (err.kind, err.span),
+            (ErrorKind::NegatedAlternative, Some(7..8))
+        );
+        let err = compiled("-a -b").unwrap_err();
+        assert_eq!((err.kind, err.span), (ErrorKind::OnlyExcluded, Some(1..5)));
+        let err = compiled("fraude krebs/trump~").unwrap_err();
+        assert_eq!(
+            (err.kind, err.span),
+            (
+                ErrorKind::FuzzyNeedsOneWord("krebs/trump".into()),
+                Some(7..19)
+            )
+        );
+        let err = compiled("fraude source:!!").unwrap_err();
+        assert_eq!(
+            (err.kind, err.span),
+            (ErrorKind::SourceWithoutLetters("!!".into()), Some(7..16))
+        );
+    }
+}

@@ -1,0 +1,23 @@
+//! Searching: runs one query and turns the best documents into hits with highlighted
+//! passages, or into ranked articles, or into a count.
+//!
+//! [`run()`] is the whole of one query: it parses and compiles it once, ranks ([`rank`]),
+//! loads and highlights the hits ([`highlight`]), adds context passages ([`article`]),
+//! explanations ([`explain`]) and a suggestion ([`suggest`]) when asked. What to give back
+//! is in [`options`], what comes back in [`results`]. Passages are ranked by BM25 (title
+//! boosted) or by date; whole articles rank by their own documents and show their best
+//! passage. Nothing here decides how results look; `output` does.
+
+pub mod article;
+pub mod explain;
+pub mod highlight;
+pub mod options;
+pub mod rank;
+pub mod results;
+pub mod run;
+pub mod suggest;
+
+pub use options::{SearchOptions, SortOrder, View};
+pub use rank::Count;
+pub use results::{Context, Found, Hit, Outcome, RankedArticle};
+pub use run::{run, SearchError};

@@ -1,0 +1,79 @@
+//! What a search gives back: hits (ranked passages with highlights, context and
+//! explanations), ranked articles, or a count; with a suggestion and notes.
+
+use super::article::ArticlePassage;
+use super::explain::{Explain, Note};
+use super::rank::Count;
+use super::suggest::Suggestion;
+use crate::index::StoredPassage;
+
+/// One ranked passage.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// 1 for the best.
+    pub rank: usize,
+    pub score: f32,
+    pub passage: StoredPassage,
+    /// Byte ranges `[start, end)` of the matches in the passage's text.
+    pub highlights: Vec<(usize, usize)>,
+    /// Neighbouring passages of the same article, when asked for.
+    pub context: Option<Context>,
+    /// Why the passage matched and how its score is made up, when asked for.
+    pub explain: Option<Explain>,
+}
+
+/// The passages around a hit, nearest last in `before` and first in `after`.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub before: Vec<ArticlePassage>,
+    pub after: Vec<ArticlePassage>,
+}
+
+/// One ranked article, by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedArticle {
+    pub rank: usize,
+    pub article_id: String,
+    pub score: f32,
+}
+
+/// The results of one query, as the view asked.
+#[derive(Debug, Clone)]
+pub enum Found {
+    Hits(Vec<Hit>),
+    Articles(Vec<RankedArticle>),
+    Count(Count),
+}
+
+/// Everything one query gives.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub found: Found,
+    pub suggestion: Option<Suggestion>,
+    /// Remarks about the whole query, when explanations are asked for.
+    pub notes: Vec<Note>,
+}
+
+impl Outcome {
+    /// How many hits or articles it found (matching passages for a count).
+    pub fn len(&self) -> usize {
+        match &self.found {
+            Found::Hits(hits) => hits.len(),
+            Found::Articles(articles) => articles.len(),
+            Found::Count(count) => count.passages as usize,
+        }
+    }
+
+    /// Whether nothing matched (exit status 1 rather than 0).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The hits, when the view has them.
+    pub fn hits(&self) -> &[Hit] {
+        match &self.found {
+            Found::Hits(hits) => hits,
+            _ => &[],
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! zoek's end-to-end tests, one binary (the bundled corpus is indexed once for all of
+//! them): each module runs the built `zoek` on the bundled `corpus/` or on corpora it
+//! writes, or checks library invariants (`properties`, shared with the fuzz targets through
+//! `invariants`).
+
+mod common;
+mod invariants;
+
+mod bad_input;
+mod batch;
+mod crash;
+mod dutch;
+mod formats;
+mod index;
+mod narrow;
+mod properties;
+mod reading;
+mod search;
+mod typos;
