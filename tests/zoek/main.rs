@@ -12,6 +12,7 @@ mod crash;
 mod dutch;
 mod formats;
 mod index;
+mod layers;
 mod narrow;
 mod properties;
 mod reading;
