@@ -13,6 +13,7 @@ mod dutch;
 mod formats;
 mod index;
 mod layers;
+mod lexicon;
 mod narrow;
 mod properties;
 mod reading;
