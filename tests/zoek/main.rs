@@ -17,5 +17,6 @@ mod lexicon;
 mod narrow;
 mod properties;
 mod reading;
+mod readme;
 mod search;
 mod typos;

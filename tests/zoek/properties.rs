@@ -1,4 +1,4 @@
-//! Property tests: the fuzz targets' invariants (`tests/invariants`), checked on a modest
+//! Property tests: the fuzz targets' invariants (`invariants.rs`), checked on a modest
 //! number of generated inputs on every `cargo test`, and on every input the fuzzers found a
 //! crash with (`fuzz/regressions/`). The long runs are `cargo fuzz` (see fuzz/README.md).
 
