@@ -459,12 +459,13 @@ if wanted latin1-line; then
     step index 60 "$zoek" index corpus --index index
     step search-noel 60 "$zoek" search --index index --json Noël
     noel=$(grep -c '"article_id":"n3"' search-noel.out || true)
+    noel_rc=$rc
     step search-cafe 60 "$zoek" search --index index --json café
     cafe=$(grep -c '"article_id":"n2"' search-cafe.out || true)
     if [ "$noel" -gt 0 ]; then
         verdict PASS "Noël finds n3; café finds the Latin-1 line: $([ "$cafe" -gt 0 ] && echo yes || echo no)"
     else
-        verdict FAIL "Noël does not find n3 (exit $rc); café finds the Latin-1 line: $([ "$cafe" -gt 0 ] && echo yes || echo no)"
+        verdict FAIL "Noël does not find n3 (exit $noel_rc); café finds the Latin-1 line: $([ "$cafe" -gt 0 ] && echo yes || echo no)"
     fi
     cd "$root"
 fi
