@@ -7,16 +7,16 @@
 
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
-use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, Occur, Query};
+use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, Occur, Query, Weight};
 use tantivy::schema::Field;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::options::SortOrder;
 use crate::index::schema::SortKeys;
-use crate::index::{Level, Schema};
+use crate::index::{Level, Schema, TextField};
 
 /// How many passages, and of how many articles, a query matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,7 @@ fn ranked(keys: &SortKeys, score: Score, address: DocAddress) -> Ranked {
 /// would be divided over passages that do not have it, and every article would look long.
 pub struct LevelStats<'a> {
     searcher: &'a Searcher,
+    /// Documents of the level.
     docs: u64,
 }
 
@@ -99,10 +100,13 @@ impl Bm25StatisticsProvider for LevelStats<'_> {
     }
 }
 
-/// The best `limit` documents in `sort` order.
+/// The best `limit` documents of `level` in `sort` order, exactly: the first k of a
+/// larger limit are the first k of this one, however the index is split into segments.
+/// Memory grows with what is found, never with `limit`.
 pub fn rank(
     searcher: &Searcher,
-    stats: &LevelStats,
+    schema: &Schema,
+    level: Level,
     query: &dyn Query,
     limit: usize,
     sort: SortOrder,
@@ -110,115 +114,154 @@ pub fn rank(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let mut ranked = match sort {
-        SortOrder::Relevance => top_by_score(searcher, stats, query, limit)?,
-        SortOrder::Date | SortOrder::DateDesc => {
-            let mut all =
-                searcher.search_with_statistics_provider(query, &Matches::all(), stats)?;
-            all.sort_by(by_date(sort == SortOrder::DateDesc));
-            all
-        }
+    let stats = LevelStats::new(searcher, schema, level)?;
+    let fields = [
+        schema.text_field(level, TextField::Title),
+        schema.text_field(level, TextField::Body),
+    ];
+    let mut average_length = Vec::with_capacity(fields.len());
+    for field in fields {
+        let tokens = stats.total_num_tokens(field)? as f32;
+        average_length.push((field, tokens / stats.docs as f32));
+    }
+    let best = Best {
+        limit,
+        sort,
+        average_length,
     };
-    ranked.truncate(limit);
+    let mut ranked = searcher.search_with_statistics_provider(query, &best, &stats)?;
+    ranked.sort_by(order(sort));
     Ok(ranked)
 }
 
-/// Top documents by score, best first (at least `limit` of them when there are). tantivy's
-/// top-k collector breaks ties by document address, so the top `limit + 1` are complete only
-/// when the last fetched score is below the last kept one: then no document left behind ties
-/// with a kept one, and the tie-break by article and ordinal decides. Otherwise every
-/// document scoring at least the last kept one is collected.
-fn top_by_score(
-    searcher: &Searcher,
-    stats: &LevelStats,
-    query: &dyn Query,
-    limit: usize,
-) -> tantivy::Result<Vec<Ranked>> {
-    let top = searcher.search_with_statistics_provider(
-        query,
-        &TopDocs::with_limit(limit.saturating_add(1)).order_by_score(),
-        stats,
-    )?;
-    let exhausted = top.len() <= limit;
-    let last_fetched = top.iter().map(|t| t.0).fold(f32::INFINITY, f32::min);
-    let mut keys = SegmentKeys::new(searcher);
-    let mut ranked = top
-        .into_iter()
-        .map(|(score, address)| keys.ranked(score, address))
-        .collect::<tantivy::Result<Vec<_>>>()?;
-    ranked.sort_by(by_relevance);
-    ranked.truncate(limit);
-    let complete =
-        ranked.len() == limit && ranked.last().is_some_and(|last| last_fetched < last.score);
-    if exhausted || complete {
-        return Ok(ranked);
+/// The order of `sort`: better first, ties by article and passage order.
+fn order(sort: SortOrder) -> impl Fn(&Ranked, &Ranked) -> Ordering {
+    move |a, b| match sort {
+        SortOrder::Relevance => by_relevance(a, b),
+        SortOrder::Date => by_date(false)(a, b),
+        SortOrder::DateDesc => by_date(true)(a, b),
     }
-    let at_least = ranked.last().map_or(f32::NEG_INFINITY, |r| r.score);
-    let mut tied = searcher.search_with_statistics_provider(query, &Matches { at_least }, stats)?;
-    tied.sort_by(by_relevance);
-    Ok(tied)
 }
 
-/// Each segment's ordering keys, opened when a document of the segment is first ranked.
-struct SegmentKeys<'a> {
-    searcher: &'a Searcher,
-    keys: HashMap<SegmentOrdinal, SortKeys>,
-}
+/// BM25's `k1 × (1 − b)` with tantivy's constants (k1 = 1.2, b = 0.75).
+const K1_TIMES_ONE_MINUS_B: f32 = 1.2 * (1.0 - 0.75);
 
-impl<'a> SegmentKeys<'a> {
-    fn new(searcher: &'a Searcher) -> Self {
-        SegmentKeys {
-            searcher,
-            keys: HashMap::new(),
-        }
-    }
-
-    fn ranked(&mut self, score: Score, address: DocAddress) -> tantivy::Result<Ranked> {
-        let keys = match self.keys.entry(address.segment_ord) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(SortKeys::open(
-                self.searcher.segment_reader(address.segment_ord),
-            )?),
+/// How far tantivy's block-max bounds can fall short of the true best score of a block in
+/// `segment`, as a factor ≥ 1, for a query scored with `average_length` per field.
+///
+/// tantivy stores, for each block of postings, the (length, frequency) pair that scores
+/// best under the segment's own average length `A_s`, and bounds the block by that pair
+/// scored with the query's weight. Ranking uses the level's own statistics (average length
+/// `A_q`), so another document of the block can score higher: the pruning then drops it
+/// and top-k is no longer exact. With `ρ = A_s / A_q`, the best term-frequency factor of a
+/// block under `A_q` is at most `R` times that of the stored pair, where `R = 1 + k1(1 − b)
+/// (1 − ρ)` when `ρ ≤ 1` and `R = ρ` when `ρ > 1` (both follow from the stored pair being
+/// the best under `A_s`, with term frequencies ≥ 1). Lowering the pruning threshold by
+/// the largest `R` of the query's fields makes the bounds safe, so the search stays exact
+/// and keeps most of its pruning (`R` is about 1.05 for passages and 1.26 for articles in
+/// an index holding both).
+fn bound_shortfall(segment: &SegmentReader, average_length: &[(Field, f32)]) -> f32 {
+    let docs = segment.max_doc().max(1) as f32;
+    let mut worst: f32 = 1.0;
+    for &(field, query_average) in average_length {
+        let tokens = segment
+            .inverted_index(field)
+            .map_or(0, |inverted| inverted.total_num_tokens()) as f32;
+        let rho = if query_average > 0.0 {
+            (tokens / docs) / query_average
+        } else {
+            1.0
         };
-        Ok(ranked(keys, score, address))
+        let shortfall = if rho <= 1.0 {
+            1.0 + K1_TIMES_ONE_MINUS_B * (1.0 - rho)
+        } else {
+            rho
+        };
+        worst = worst.max(shortfall);
+    }
+    worst
+}
+
+/// Collects the best `limit` documents in `sort` order, per segment in a bounded heap.
+struct Best {
+    limit: usize,
+    sort: SortOrder,
+    /// The query's average length of each scored field.
+    average_length: Vec<(Field, f32)>,
+}
+
+/// A ranked document ordered as its sort says, so that a max-heap holds the worst on top.
+struct Keyed {
+    ranked: Ranked,
+    sort: SortOrder,
+}
+
+impl PartialEq for Keyed {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
     }
 }
 
-/// Every matching document scoring at least `at_least`, with its score and ordering keys
-/// (all of them for sorting by date, where no top-k shortcut applies).
-struct Matches {
-    at_least: Score,
-}
+impl Eq for Keyed {}
 
-impl Matches {
-    fn all() -> Self {
-        Matches {
-            at_least: f32::NEG_INFINITY,
-        }
+impl PartialOrd for Keyed {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
     }
 }
 
-struct SegmentMatches {
+impl Ord for Keyed {
+    fn cmp(&self, other: &Self) -> Ordering {
+        order(self.sort)(&self.ranked, &other.ranked)
+    }
+}
+
+struct SegmentBest {
     segment: SegmentOrdinal,
     keys: SortKeys,
-    at_least: Score,
-    found: Vec<Ranked>,
+    limit: usize,
+    sort: SortOrder,
+    heap: BinaryHeap<Keyed>,
 }
 
-impl Collector for Matches {
+impl SegmentBest {
+    /// Keeps the document if it is among the best so far.
+    fn offer(&mut self, doc: DocId, score: Score) {
+        let item = Keyed {
+            ranked: ranked(&self.keys, score, DocAddress::new(self.segment, doc)),
+            sort: self.sort,
+        };
+        if self.heap.len() < self.limit {
+            self.heap.push(item);
+        } else if self.heap.peek().is_some_and(|worst| item < *worst) {
+            self.heap.pop();
+            self.heap.push(item);
+        }
+    }
+
+    /// The lowest score that can still enter, once the heap is full.
+    fn entry_score(&self) -> Option<Score> {
+        (self.heap.len() >= self.limit)
+            .then(|| self.heap.peek().map(|worst| worst.ranked.score))
+            .flatten()
+    }
+}
+
+impl Collector for Best {
     type Fruit = Vec<Ranked>;
-    type Child = SegmentMatches;
+    type Child = SegmentBest;
 
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentMatches> {
-        Ok(SegmentMatches {
+    ) -> tantivy::Result<SegmentBest> {
+        Ok(SegmentBest {
             segment,
             keys: SortKeys::open(reader)?,
-            at_least: self.at_least,
-            found: Vec::new(),
+            limit: self.limit,
+            sort: self.sort,
+            heap: BinaryHeap::new(),
         })
     }
 
@@ -227,22 +270,53 @@ impl Collector for Matches {
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<Ranked>>) -> tantivy::Result<Vec<Ranked>> {
-        Ok(fruits.into_iter().flatten().collect())
+        let mut all: Vec<Ranked> = fruits.into_iter().flatten().collect();
+        all.sort_by(order(self.sort));
+        all.truncate(self.limit);
+        Ok(all)
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Vec<Ranked>> {
+        let mut best = self.for_segment(segment, reader)?;
+        let alive = reader.alive_bitset();
+        let is_alive = |doc: DocId| alive.is_none_or(|bits| bits.is_alive(doc));
+        if self.sort == SortOrder::Relevance {
+            // Pruned by score, with thresholds lowered so that no document that can enter
+            // is skipped; a tie with the last kept score enters (`next_down`) so that the
+            // tie-break decides.
+            let slack = bound_shortfall(reader, &self.average_length);
+            weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                if is_alive(doc) {
+                    best.offer(doc, score);
+                }
+                best.entry_score()
+                    .map_or(Score::MIN, |entry| (entry / slack).next_down())
+            })?;
+        } else {
+            weight.for_each(reader, &mut |doc, score| {
+                if is_alive(doc) {
+                    best.offer(doc, score);
+                }
+            })?;
+        }
+        Ok(best.heap.into_iter().map(|k| k.ranked).collect())
     }
 }
 
-impl SegmentCollector for SegmentMatches {
+impl SegmentCollector for SegmentBest {
     type Fruit = Vec<Ranked>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if score >= self.at_least {
-            let address = DocAddress::new(self.segment, doc);
-            self.found.push(ranked(&self.keys, score, address));
-        }
+        self.offer(doc, score);
     }
 
     fn harvest(self) -> Vec<Ranked> {
-        self.found
+        self.heap.into_iter().map(|k| k.ranked).collect()
     }
 }
 
@@ -309,6 +383,31 @@ pub fn count(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<Count> {
         passages,
         articles: articles.len() as u64,
     })
+}
+
+/// Each segment's ordering keys, opened when a document of the segment is first ranked.
+struct SegmentKeys<'a> {
+    searcher: &'a Searcher,
+    keys: HashMap<SegmentOrdinal, SortKeys>,
+}
+
+impl<'a> SegmentKeys<'a> {
+    fn new(searcher: &'a Searcher) -> Self {
+        SegmentKeys {
+            searcher,
+            keys: HashMap::new(),
+        }
+    }
+
+    fn ranked(&mut self, score: Score, address: DocAddress) -> tantivy::Result<Ranked> {
+        let keys = match self.keys.entry(address.segment_ord) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(SortKeys::open(
+                self.searcher.segment_reader(address.segment_ord),
+            )?),
+        };
+        Ok(ranked(keys, score, address))
+    }
 }
 
 /// For each ranked article, its best passage under the first of `queries` (passage-level

@@ -34,10 +34,10 @@ pub fn run(
     let found = match options.view {
         View::Count => Found::Count(rank::count(&searcher, passages.as_ref())?),
         View::Passages => {
-            let stats = LevelStats::new(&searcher, schema, Level::Passage)?;
             let ranked = rank::rank(
                 &searcher,
-                &stats,
+                schema,
+                Level::Passage,
                 passages.as_ref(),
                 options.limit,
                 options.sort,
@@ -49,10 +49,10 @@ pub fn run(
         View::ArticlesWithPassage | View::Articles => {
             // Articles rank by their whole text.
             let articles = compiled.query(schema, Level::Article, options.matching);
-            let stats = LevelStats::new(&searcher, schema, Level::Article)?;
             let ranked = rank::rank(
                 &searcher,
-                &stats,
+                schema,
+                Level::Article,
                 articles.as_ref(),
                 options.limit,
                 options.sort,

@@ -19,4 +19,5 @@ mod properties;
 mod reading;
 mod readme;
 mod search;
+mod topk;
 mod typos;
