@@ -314,10 +314,11 @@ fn ceiling_index(flags: &Flags) -> Result<()> {
 fn read_queries(path: &Path) -> Result<Vec<String>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read queries {}", path.display()))?;
-    Ok(zoek::eval::parse_queries(&text)
+    let origin = path.display().to_string();
+    zoek::eval::parse_queries(&text, &origin)
         .into_iter()
-        .map(|q| q.query)
-        .collect())
+        .map(|q| q.map(|q| q.query).map_err(anyhow::Error::from))
+        .collect()
 }
 
 /// The ceiling opened for searching.

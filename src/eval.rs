@@ -28,7 +28,8 @@ use serde::Serialize;
 #[error("{0}")]
 pub struct EvalError(String);
 
-type Result<T> = std::result::Result<T, EvalError>;
+/// What reading an eval file gives.
+pub type Result<T> = std::result::Result<T, EvalError>;
 
 macro_rules! bail {
     ($($arg:tt)*) => {
@@ -46,30 +47,45 @@ pub struct QueryLine {
 /// Parse a queries file: one query a line, either `query` or `qid<TAB>query`.
 ///
 /// A query without a qid (or with an empty one) gets its 1-based line number as qid. Blank
-/// lines, and lines whose query is empty, are skipped but still count for line numbers.
-/// A trailing `\r` and the whitespace around qid and query are removed, as is a leading
-/// byte order mark. A qid should hold no whitespace: TREC files separate fields by it.
-pub fn parse_queries(text: &str) -> Vec<QueryLine> {
+/// lines are skipped but still count for line numbers. A trailing `\r` and the whitespace
+/// around qid and query are removed, as is a leading byte order mark. A line with a qid
+/// and no query, and a qid with white space in it (TREC files separate fields by white
+/// space), are errors that name `origin:line`; each line stands alone, so a caller can run
+/// the good ones.
+pub fn parse_queries(text: &str, origin: &str) -> Vec<Result<QueryLine>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
         let (qid, query) = match line.split_once('\t') {
             Some((qid, query)) => (qid.trim(), query.trim()),
             None => ("", line.trim()),
         };
+        if qid.is_empty() && query.is_empty() {
+            continue;
+        }
         if query.is_empty() {
+            out.push(Err(EvalError(format!(
+                "{origin}:{n}: query {qid} is empty (expected 'qid<TAB>query')"
+            ))));
+            continue;
+        }
+        if qid.contains(char::is_whitespace) {
+            out.push(Err(EvalError(format!(
+                "{origin}:{n}: the qid '{qid}' holds white space, which TREC files use between fields; write it without"
+            ))));
             continue;
         }
         let qid = if qid.is_empty() {
-            (i + 1).to_string()
+            n.to_string()
         } else {
             qid.to_string()
         };
-        out.push(QueryLine {
+        out.push(Ok(QueryLine {
             qid,
             query: query.to_string(),
-        });
+        }));
     }
     out
 }
@@ -342,11 +358,12 @@ fn score_query(qid: &str, rel: &BTreeMap<String, i32>, results: &[(String, f32)]
         .iter()
         .position(|d| grade(d) > 0)
         .map_or(0.0, |i| 1.0 / (i + 1) as f64);
+    // Folded from +0.0: an empty `sum` of floats is -0.0, which would print as "-0.0000".
     let dcg: f64 = top10
         .iter()
         .enumerate()
         .map(|(i, d)| gain(grade(d)) / discount(i))
-        .sum();
+        .fold(0.0, |a, b| a + b);
     let mut ideal: Vec<i32> = rel.values().copied().collect();
     ideal.sort_unstable_by(|a, b| b.cmp(a));
     let idcg: f64 = ideal
@@ -354,7 +371,7 @@ fn score_query(qid: &str, rel: &BTreeMap<String, i32>, results: &[(String, f32)]
         .take(10)
         .enumerate()
         .map(|(i, &g)| gain(g) / discount(i))
-        .sum();
+        .fold(0.0, |a, b| a + b);
     let nrel = rel.values().filter(|&&g| g > 0).count();
     let found = top100.iter().filter(|d| grade(d) > 0).count();
     QueryScores {
@@ -722,9 +739,13 @@ mod tests {
 
     #[test]
     fn parse_queries_with_and_without_qid() {
-        let q = parse_queries(
-            "\u{feff}kabinet valt\r\n\n  \nq7\tstikstof boeren\r\n\t woningnood \nx\t\n",
-        );
+        let q: Vec<QueryLine> = parse_queries(
+            "\u{feff}kabinet valt\r\n\n  \nq7\tstikstof boeren\r\n\t woningnood \n",
+            "q.tsv",
+        )
+        .into_iter()
+        .collect::<Result<_>>()
+        .unwrap();
         assert_eq!(
             q,
             [
@@ -742,6 +763,44 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn empty_queries_and_qids_with_white_space_are_errors_on_their_line() {
+        let q = parse_queries("a\tkabinet\nq2\t\nq 3\tstikstof\nq4\tboeren\n", "q.tsv");
+        let shown: Vec<String> = q
+            .iter()
+            .map(|r| match r {
+                Ok(line) => line.qid.clone(),
+                Err(e) => e.to_string(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "a",
+                "q.tsv:2: query q2 is empty (expected 'qid<TAB>query')",
+                "q.tsv:3: the qid 'q 3' holds white space, which TREC files use between fields; write it without",
+                "q4"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_negative_zero() {
+        let qrels = parse_qrels("q 0 a 1\n", "qrels.txt").unwrap();
+        let report = evaluate(&qrels, &Run::new(), &ids(&["q"]));
+        assert!(
+            report.mean.ndcg10.is_sign_positive(),
+            "{}",
+            report.mean.ndcg10
+        );
+        assert!(
+            !render_table(&report).contains("-0"),
+            "{}",
+            render_table(&report)
+        );
+        assert!(!render_json(&report).contains("-0"));
     }
 
     #[test]

@@ -194,6 +194,14 @@ impl QueryArgs {
     }
 }
 
+fn at_least_one(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn non_empty(value: &str) -> Result<String, String> {
     if value.trim().is_empty() {
         Err("needs a name".to_string())
@@ -207,13 +215,13 @@ struct EvalArgs {
     /// Queries: lines 'query' or 'qid<TAB>query' ('-' = stdin)
     #[arg(long, value_name = "FILE")]
     queries: PathBuf,
-    /// TREC qrels: lines 'qid 0 docid grade'
+    /// TREC qrels: lines 'qid 0 docid grade' ('-' = stdin)
     #[arg(long, value_name = "FILE")]
     qrels: PathBuf,
     #[command(flatten)]
     index: IndexArg,
     /// How many articles to rank per query
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = at_least_one)]
     depth: usize,
     /// Print the scores as JSON
     #[arg(long)]
@@ -455,18 +463,25 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
 }
 
 /// Reads a queries file, or stdin for `-`.
-fn read_queries(path: &Path) -> Result<Vec<QueryLine>> {
-    let text = if path == Path::new("-") {
+/// A queries or qrels file, or stdin for `-`, with the name its errors give it.
+fn read_text(path: &Path, what: &str) -> Result<(String, String)> {
+    if path == Path::new("-") {
         let mut text = String::new();
         io::stdin()
             .read_to_string(&mut text)
-            .context("cannot read queries from stdin")?;
-        text
+            .with_context(|| format!("cannot read {what} from stdin"))?;
+        Ok((text, "<stdin>".to_string()))
     } else {
-        std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read queries file {}", path.display()))?
-    };
-    Ok(eval::parse_queries(&text))
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {what} file {}", path.display()))?;
+        Ok((text, path.display().to_string()))
+    }
+}
+
+/// The lines of a queries file (or stdin for `-`), each a query or why it is not one.
+fn read_queries(path: &Path) -> Result<Vec<eval::Result<QueryLine>>> {
+    let (text, origin) = read_text(path, "queries")?;
+    Ok(eval::parse_queries(&text, &origin))
 }
 
 /// A search error as it is shown after `prefix`: a query error names the query and puts a
@@ -491,10 +506,10 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
     let batch = args.queries.is_some();
     let lines = match &args.queries {
         Some(path) => read_queries(path)?,
-        None => vec![QueryLine {
+        None => vec![Ok(QueryLine {
             qid: "1".to_string(),
             query: args.query.join(" "),
-        }],
+        })],
     };
     let narrow = &args.narrow;
     let view = if narrow.count {
@@ -521,6 +536,15 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
     let mut failed = false;
     let mut found = false;
     for line in &lines {
+        // A line that is no query fails alone; the others run.
+        let line = match line {
+            Ok(line) => line,
+            Err(err) => {
+                eprintln!("zoek: {err}");
+                failed = true;
+                continue;
+            }
+        };
         let outcome = match search::run(&index, &line.query, &options) {
             Ok(outcome) => outcome,
             Err(err) if batch => {
@@ -536,8 +560,11 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
         };
         found |= !outcome.is_empty();
         let qid = batch.then_some(line.qid.as_str());
+        let prefix = qid.map(|q| format!("query {q}: ")).unwrap_or_default();
+        for warning in &outcome.warnings {
+            eprintln!("zoek: {prefix}note: {warning}");
+        }
         if let (Some(suggestion), Format::Human) = (&outcome.suggestion, format) {
-            let prefix = qid.map(|q| format!("query {q}: ")).unwrap_or_default();
             eprintln!("{prefix}{}", output::suggestion_line(suggestion));
         }
         // Written per query, so a long batch streams.
@@ -582,10 +609,25 @@ fn print_outcome(
 }
 
 fn run_eval(args: EvalArgs) -> Result<ExitCode> {
-    let lines = read_queries(&args.queries)?;
-    let qrels_text = std::fs::read_to_string(&args.qrels)
-        .with_context(|| format!("cannot read qrels file {}", args.qrels.display()))?;
-    let qrels = eval::parse_qrels(&qrels_text, &args.qrels.display().to_string())?;
+    if args.queries == Path::new("-") && args.qrels == Path::new("-") {
+        anyhow::bail!("--queries and --qrels cannot both be read from standard input ('-')");
+    }
+    let mut lines = Vec::new();
+    let mut malformed = false;
+    for line in read_queries(&args.queries)? {
+        match line {
+            Ok(line) => lines.push(line),
+            Err(err) => {
+                eprintln!("zoek: {err}");
+                malformed = true;
+            }
+        }
+    }
+    if malformed {
+        return Ok(ExitCode::from(2));
+    }
+    let (qrels_text, origin) = read_text(&args.qrels, "qrels")?;
+    let qrels = eval::parse_qrels(&qrels_text, &origin)?;
     let index = index::open(&args.index.dir)?;
     let options = SearchOptions {
         limit: args.depth,

@@ -173,12 +173,22 @@ impl DutchAnalyzer {
             // in increasing order, so a joined term equal to one of them (`ge-Zud` joins to
             // `gezud`, stemmed `zud`) is left out; that word already indexes it.
             let mut later_terms: Vec<String> = Vec::new();
+            // Digits on both sides of a hyphen (`1-0`, `2019-2020`) are two numbers, not one
+            // the text never wrote: such a group has no joined term.
+            let mut numbers_apart = false;
+            let mut ends_in_digit = false;
             let mut uncached;
             for (position, word) in Words::new(text).enumerate() {
                 fold::fold_into(&text[word.start..word.end], &mut folded);
                 let in_group = joined_start.is_some() || word.hyphen_after;
                 if in_group {
+                    let starts_with_digit = folded.starts_with(|c: char| c.is_ascii_digit());
+                    if joined_start.is_some() && ends_in_digit && starts_with_digit {
+                        numbers_apart = true;
+                    }
+                    ends_in_digit = folded.ends_with(|c: char| c.is_ascii_digit());
                     if joined_start.is_none() {
+                        numbers_apart = false;
                         joined_start = Some(word.start);
                         joined_position = position;
                         joined.clear();
@@ -230,7 +240,7 @@ impl DutchAnalyzer {
                 if in_group && !word.hyphen_after {
                     let start = joined_start.take().unwrap_or(word.start);
                     let term = self.term_of(&joined);
-                    if !term.is_empty() && !later_terms.contains(&term) {
+                    if !term.is_empty() && !numbers_apart && !later_terms.contains(&term) {
                         sink(TokenRef {
                             term: &term,
                             start,
@@ -297,6 +307,29 @@ mod tests {
         assert_eq!(
             words(Analysis::Plain, "Noord-Holland e-mail"),
             ["noord", "holland", "e", "mail"]
+        );
+    }
+
+    #[test]
+    fn numbers_joined_by_a_hyphen_stay_apart() {
+        use TokenKind::*;
+        assert_eq!(
+            terms(Analysis::Plain, "1-0 2019-2020"),
+            vec![
+                ("1".into(), 0, Word),
+                ("0".into(), 1, Word),
+                ("2019".into(), 2, Word),
+                ("2020".into(), 3, Word),
+            ]
+        );
+        // A word and a number still join: covid19 finds COVID-19.
+        assert_eq!(
+            terms(Analysis::Plain, "COVID-19"),
+            vec![
+                ("covid".into(), 0, Word),
+                ("19".into(), 1, Word),
+                ("covid19".into(), 0, Joined),
+            ]
         );
     }
 

@@ -14,7 +14,7 @@ use super::schema::Schema;
 use crate::analysis::{self, Analysis, DutchAnalyzer};
 
 /// Bumped whenever the schema or the meaning of stored fields changes.
-pub(super) const FORMAT_VERSION: u32 = 3;
+pub(super) const FORMAT_VERSION: u32 = 4;
 pub(super) const CURRENT_FILE: &str = "CURRENT";
 pub(super) const LOCK_FILE: &str = "LOCK";
 pub(super) const META_FILE: &str = "zoek.json";

@@ -209,6 +209,8 @@ struct SummaryLine<'a> {
     suggestion: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -269,6 +271,7 @@ pub fn print_outcome(
         articles: count.map(|c| c.articles),
         suggestion: outcome.suggestion.as_ref().map(|s| s.query.as_str()),
         notes: outcome.notes.iter().map(note_text).collect(),
+        warnings: outcome.warnings.iter().map(|w| w.to_string()).collect(),
     };
     write_line(out, &Line::Summary(summary))
 }
@@ -359,6 +362,7 @@ mod tests {
             found: Found::Hits(vec![hit]),
             suggestion: None,
             notes: Vec::new(),
+            warnings: Vec::new(),
         };
         let mut out = Vec::new();
         print_outcome(&mut out, Some("q1"), "fraude", &outcome).unwrap();

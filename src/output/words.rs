@@ -39,7 +39,17 @@ pub fn note_text(note: &Note) -> String {
             "articles without a date are excluded by the date filter: {} passages of {} articles without a date would otherwise match",
             count.passages, count.articles
         ),
-        Note::Expansion { word, total, shown } => {
+        Note::Expansion {
+            word, total: None, ..
+        } => format!(
+            "{word} expands to more than {} index terms",
+            crate::query::vocab::MAX_EXPANSIONS
+        ),
+        Note::Expansion {
+            word,
+            total: Some(total),
+            shown,
+        } => {
             let terms: Vec<String> = shown
                 .iter()
                 .map(|e| match e.edits {

@@ -12,13 +12,13 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
-use super::error::{ErrorKind, QueryError};
+use super::error::{ErrorKind, QueryError, QueryWarning};
 use super::filter::{DateRange, Filter};
 use super::lex::Scope;
 use super::parse::{auto_edits, Node, Text};
-use super::vocab::{ExpandQuery, ExpansionCache, Pattern};
+use super::vocab::{self, expansions, ExpandQuery, ExpansionCache, Pattern, MAX_EXPANSIONS};
 use crate::analysis::{AnalyzedToken, DutchAnalyzer, PrefixTerms, TokenKind, PART_MARK};
 use crate::index::schema::{filter_clause, source_key};
 use crate::index::{Level, Schema, TextField};
@@ -31,6 +31,14 @@ pub const PART_BOOST: f32 = 0.25;
 /// Weight of a compound's parts found apart (`fraude` near `verkiezingen` for the query
 /// `verkiezingsfraude`) relative to the compound itself.
 pub const SPLIT_BOOST: f32 = 0.5;
+
+/// The most words a query may hold, after a repeated word is counted once (each word of a
+/// phrase or hyphenated word counts): far beyond a pasted headline, and a bound on the
+/// cost of a query, which grows with its words.
+pub const MAX_QUERY_WORDS: usize = 100;
+
+/// The most fuzzy words and prefixes in one query: each walks the term dictionary.
+pub const MAX_PATTERNS: usize = 10;
 
 /// Whether a document must contain every word of the query, or any of them (ranked by how
 /// many and how rare: natural-language queries such as headlines).
@@ -102,6 +110,9 @@ enum Plan {
         scope: Scope,
         pattern: Pattern,
         cache: ExpansionCache,
+        /// As typed, and where, for the error when it stands for too many terms.
+        word: String,
+        span: std::ops::Range<usize>,
     },
     /// `positive` is false under a negation (a neutral date filter then passes nothing).
     Date {
@@ -131,9 +142,43 @@ pub struct Compiled {
     pub matchers: Vec<Matcher>,
     /// What matches in the title (for `--explain`).
     pub title_matchers: Vec<Matcher>,
+    /// Parts of the query that were searched, but perhaps not as meant.
+    pub warnings: Vec<QueryWarning>,
     has_text: bool,
     has_date_filter: bool,
     loose_date_filter: bool,
+}
+
+/// The names of the fields a query can name before a colon.
+const FIELD_NAMES: [&str; 4] = ["title", "body", "date", "source"];
+
+/// Words written as `name:rest` with a name a letter or two from a field's
+/// (`titel:fraude`): searched as text, which is worth saying.
+fn near_fields(node: &Node, out: &mut Vec<QueryWarning>) {
+    match node {
+        Node::Word(t) => {
+            let Some((name, _)) = t.text.split_once(':') else {
+                return;
+            };
+            if name.is_empty() || !name.chars().all(char::is_alphabetic) {
+                return;
+            }
+            let lower = name.to_lowercase();
+            if let Some(field) = FIELD_NAMES
+                .into_iter()
+                .find(|f| vocab::edit_distance(&lower, f, 2).is_some())
+            {
+                out.push(QueryWarning::NotAField {
+                    name: name.to_string(),
+                    word: t.text.clone(),
+                    field,
+                });
+            }
+        }
+        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| near_fields(n, out)),
+        Node::Not(inner) => near_fields(inner, out),
+        _ => {}
+    }
 }
 
 /// Compiles a parsed query with the index's analyzer.
@@ -143,11 +188,16 @@ pub fn compile(node: Node, analyzer: &DutchAnalyzer) -> Result<Compiled, QueryEr
         drop_stopwords: has_content_word(&node, analyzer),
         matchers: Vec::new(),
         title_matchers: Vec::new(),
+        words: 0,
+        patterns: 0,
     };
     let plan = planner
         .node(&node, true)?
         .ok_or_else(|| QueryError::new(ErrorKind::NoSearchableWords, whole_span(&node)))?;
+    let mut warnings = Vec::new();
+    near_fields(&node, &mut warnings);
     Ok(Compiled {
+        warnings,
         has_text: has_text(&node),
         has_date_filter: has_date_filter(&node),
         loose_date_filter: loose_date_filter(&node, true),
@@ -205,6 +255,59 @@ impl Compiled {
     pub fn has_date_filter(&self) -> bool {
         self.has_date_filter
     }
+
+    /// Looks the query's fuzzy words and prefixes up in the index, for the fields of
+    /// `level`, once for every query built from this one; refuses one that stands for more
+    /// than [`MAX_EXPANSIONS`] index terms.
+    pub fn expand(
+        &self,
+        searcher: &Searcher,
+        schema: &Schema,
+        level: Level,
+    ) -> Result<(), ExpandError> {
+        let mut plans = vec![&self.plan];
+        while let Some(plan) = plans.pop() {
+            match plan {
+                Plan::And(items) => plans.extend(items.iter().map(|(_, p)| p)),
+                Plan::Or(items) => plans.extend(items),
+                Plan::Expand {
+                    scope,
+                    pattern,
+                    cache,
+                    word,
+                    span,
+                } => {
+                    for field in [TextField::Title, TextField::Body] {
+                        let wanted = match field {
+                            TextField::Title => *scope != Scope::Body,
+                            TextField::Body => *scope != Scope::Title,
+                        };
+                        let field = schema.text_field(level, field);
+                        if wanted && expansions(searcher, field, pattern, cache)?.is_none() {
+                            return Err(ExpandError::Query(QueryError::new(
+                                ErrorKind::TooManyExpansions {
+                                    word: word.clone(),
+                                    max: MAX_EXPANSIONS,
+                                },
+                                span.clone(),
+                            )));
+                        }
+                    }
+                }
+                Plan::Text { .. } | Plan::Date { .. } | Plan::Source(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a query's fuzzy words and prefixes could not be looked up.
+#[derive(Debug, thiserror::Error)]
+pub enum ExpandError {
+    #[error(transparent)]
+    Query(QueryError),
+    #[error(transparent)]
+    Index(#[from] tantivy::TantivyError),
 }
 
 fn all_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
@@ -284,9 +387,69 @@ struct Planner<'a> {
     drop_stopwords: bool,
     matchers: Vec<Matcher>,
     title_matchers: Vec<Matcher>,
+    /// Words and fuzzy or prefix patterns planned so far, against the bounds.
+    words: usize,
+    patterns: usize,
+}
+
+/// What makes two items of one list the same, so that a repeated one counts once.
+#[derive(PartialEq, Eq, Hash)]
+enum Same<'a> {
+    Leaf(u8, Scope, &'a str, Option<u8>),
+    Filter(&'a Filter),
+}
+
+fn same(node: &Node) -> Option<Same<'_>> {
+    Some(match node {
+        Node::Word(t) => Same::Leaf(0, t.scope, &t.text, None),
+        Node::Phrase(t) => Same::Leaf(1, t.scope, &t.text, None),
+        Node::Fuzzy(t, edits) => Same::Leaf(2, t.scope, &t.text, *edits),
+        Node::Prefix(t) => Same::Leaf(3, t.scope, &t.text, None),
+        Node::Filter(f, _) => Same::Filter(f),
+        Node::Not(inner) => {
+            return same(inner).map(|s| match s {
+                Same::Leaf(kind, scope, text, edits) => Same::Leaf(kind + 4, scope, text, edits),
+                other => other,
+            })
+        }
+        Node::And(_) | Node::Or(_) => return None,
+    })
+}
+
+/// The items of a list without repeats (`kabinet kabinet` is `kabinet`).
+fn distinct(items: &[Node]) -> Vec<&Node> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .iter()
+        .filter(|item| same(item).is_none_or(|key| seen.insert(key)))
+        .collect()
 }
 
 impl Planner<'_> {
+    /// Counts `n` more words, refusing to pass [`MAX_QUERY_WORDS`].
+    fn count_words(&mut self, n: usize, span: &std::ops::Range<usize>) -> Result<(), QueryError> {
+        self.words += n;
+        if self.words > MAX_QUERY_WORDS {
+            return Err(QueryError::new(
+                ErrorKind::TooManyWords(MAX_QUERY_WORDS),
+                span.clone(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts one more fuzzy or prefix pattern, refusing to pass [`MAX_PATTERNS`].
+    fn count_pattern(&mut self, span: &std::ops::Range<usize>) -> Result<(), QueryError> {
+        self.patterns += 1;
+        if self.patterns > MAX_PATTERNS {
+            return Err(QueryError::new(
+                ErrorKind::TooManyPatterns(MAX_PATTERNS),
+                span.clone(),
+            ));
+        }
+        Ok(())
+    }
+
     fn add_matcher(&mut self, scope: Scope, positive: bool, matcher: Matcher) {
         if !positive {
             return;
@@ -302,15 +465,17 @@ impl Planner<'_> {
     /// The plan for `node`; `None` when it has nothing to search (only stopwords).
     fn node(&mut self, node: &Node, positive: bool) -> Result<Option<Plan>, QueryError> {
         match node {
-            Node::Word(t) => Ok(self.text(t, false, positive)),
-            Node::Phrase(t) => Ok(self.text(t, true, positive)),
+            Node::Word(t) => self.text(t, false, positive),
+            Node::Phrase(t) => self.text(t, true, positive),
             Node::Fuzzy(t, edits) => self.fuzzy(t, *edits, positive).map(Some),
             Node::Prefix(t) => self.prefix(t, positive).map(Some),
             Node::Filter(filter, span) => self.filter(filter, span, positive).map(Some),
-            Node::Not(inner) => self.node(inner, false),
+            // A NOT stands in a list of wanted words (the `And` below); alone, or alone in
+            // parentheses, it would exclude from nothing.
+            Node::Not(_) => Err(QueryError::new(ErrorKind::OnlyExcluded, whole_span(node))),
             Node::Or(items) => {
                 let mut alternatives = Vec::new();
-                for item in items {
+                for item in distinct(items) {
                     if let Node::Not(_) = item {
                         return Err(QueryError::new(
                             ErrorKind::NegatedAlternative,
@@ -323,12 +488,12 @@ impl Planner<'_> {
             }
             Node::And(items) => {
                 let mut clauses = Vec::new();
-                for item in items {
-                    let (presence, inner_positive) = match item {
-                        Node::Not(_) => (Presence::Excluded, false),
-                        _ => (Presence::Wanted, positive),
+                for item in distinct(items) {
+                    let (presence, plan) = match item {
+                        Node::Not(inner) => (Presence::Excluded, self.node(inner, false)?),
+                        _ => (Presence::Wanted, self.node(item, positive)?),
                     };
-                    if let Some(plan) = self.node(item, inner_positive)? {
+                    if let Some(plan) = plan {
                         clauses.push((presence, plan));
                     }
                 }
@@ -370,6 +535,7 @@ impl Planner<'_> {
         edits: Option<u8>,
         positive: bool,
     ) -> Result<Plan, QueryError> {
+        self.count_pattern(&word.span)?;
         let term = self.analyzer.single_term(&word.text).ok_or_else(|| {
             QueryError::new(
                 ErrorKind::FuzzyNeedsOneWord(word.text.clone()),
@@ -390,10 +556,13 @@ impl Planner<'_> {
             scope: word.scope,
             pattern: Pattern::Fuzzy { term, edits },
             cache: ExpansionCache::default(),
+            word: format!("{}~{edits}", word.text),
+            span: word.span.clone(),
         })
     }
 
     fn prefix(&mut self, word: &Text, positive: bool) -> Result<Plan, QueryError> {
+        self.count_pattern(&word.span)?;
         let terms = self.analyzer.prefix(&word.text).ok_or_else(|| {
             QueryError::new(
                 ErrorKind::PrefixNeedsLetter(word.text.clone()),
@@ -412,12 +581,26 @@ impl Planner<'_> {
             scope: word.scope,
             pattern: Pattern::Prefix(terms),
             cache: ExpansionCache::default(),
+            word: format!("{}*", word.text),
+            span: word.span.clone(),
         })
     }
 
     /// A word or phrase: one term, or the analyzed words in sequence.
-    fn text(&mut self, text: &Text, phrase: bool, positive: bool) -> Option<Plan> {
+    fn text(
+        &mut self,
+        text: &Text,
+        phrase: bool,
+        positive: bool,
+    ) -> Result<Option<Plan>, QueryError> {
         let scope = text.scope;
+        // A text too long to be a query's is refused before it is analyzed.
+        if text.text.len() > MAX_QUERY_WORDS * crate::analysis::MAX_TERM_BYTES {
+            return Err(QueryError::new(
+                ErrorKind::TooManyWords(MAX_QUERY_WORDS),
+                text.span.clone(),
+            ));
+        }
         let tokens = self.analyzer.tokens(&text.text);
         let words: Vec<&AnalyzedToken> = tokens
             .iter()
@@ -425,8 +608,9 @@ impl Planner<'_> {
             .collect();
         if words.is_empty() || (!phrase && self.drop_stopwords && words.iter().all(|t| t.stopword))
         {
-            return None;
+            return Ok(None);
         }
+        self.count_words(words.len(), &text.span)?;
         let first = words[0].position;
         let sequence: Vec<(usize, String)> = words
             .iter()
@@ -464,12 +648,12 @@ impl Planner<'_> {
         }
         let compound = (!phrase && sequence.len() == 1 && self.analyzer.splits_compounds())
             .then(|| self.compound(&tokens, &sequence[0].1, &text.text, scope, positive));
-        Some(Plan::Text {
+        Ok(Some(Plan::Text {
             scope,
             sequence,
             joined,
             compound,
-        })
+        }))
     }
 
     /// For a single word under compound analysis: its term as a compound part (`+fraude`),
@@ -539,6 +723,7 @@ impl Builder<'_> {
                 scope,
                 pattern,
                 cache,
+                ..
             } => self.per_field(*scope, |field| {
                 Box::new(ExpandQuery::new(field, pattern.clone(), cache.clone()))
             }),
@@ -722,6 +907,77 @@ mod tests {
         };
         assert_eq!(words(&c.title_matchers), ["krebs"]);
         assert_eq!(words(&c.matchers), ["fraude"]);
+    }
+
+    #[test]
+    fn a_query_of_exclusions_alone_is_refused_wherever_the_not_stands() {
+        for query in [
+            "NOT gemeente",
+            "-gemeente",
+            "(NOT gemeente)",
+            "NOT title:gemeente",
+            "NOT \"de gemeente\"",
+            "NOT gemeente*",
+            "-source:dpgmedia2019",
+            "NOT a NOT b",
+            "title:(NOT gemeente)",
+            "((-gemeente))",
+        ] {
+            assert_eq!(
+                compiled(query).unwrap_err().kind,
+                ErrorKind::OnlyExcluded,
+                "{query}"
+            );
+        }
+        assert!(compiled("raad -gemeente").is_ok());
+        assert!(compiled("raad (NOT gemeente)").is_ok());
+    }
+
+    #[test]
+    fn a_repeated_word_counts_once_and_words_are_bounded() {
+        let repeated = vec!["kabinet"; 10_000].join(" ");
+        let c = compiled(&repeated).unwrap();
+        assert_eq!(
+            c.matchers.len(),
+            2,
+            "kabinet and +kabinet: {:?}",
+            c.matchers
+        );
+        let many: Vec<String> = (0..=MAX_QUERY_WORDS).map(|i| format!("w{i}")).collect();
+        let err = compiled(&many.join(" ")).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::TooManyWords(MAX_QUERY_WORDS));
+        let phrase = format!("\"{}\"", vec!["de"; MAX_QUERY_WORDS + 1].join(" "));
+        assert_eq!(
+            compiled(&phrase).unwrap_err().kind,
+            ErrorKind::TooManyWords(MAX_QUERY_WORDS)
+        );
+        let hyphens = vec!["1"; 5_000].join("-");
+        assert_eq!(
+            compiled(&hyphens).unwrap_err().kind,
+            ErrorKind::TooManyWords(MAX_QUERY_WORDS)
+        );
+        let fuzzy: Vec<String> = (0..=MAX_PATTERNS).map(|i| format!("woord{i}~")).collect();
+        assert_eq!(
+            compiled(&fuzzy.join(" OR ")).unwrap_err().kind,
+            ErrorKind::TooManyPatterns(MAX_PATTERNS)
+        );
+    }
+
+    #[test]
+    fn a_name_close_to_a_field_is_searched_as_text_with_a_warning() {
+        let c = compiled("titel:fraude https://nos.nl/x Gemeente:raad").unwrap();
+        assert_eq!(
+            c.warnings,
+            [QueryWarning::NotAField {
+                name: "titel".into(),
+                word: "titel:fraude".into(),
+                field: "title"
+            }]
+        );
+        assert!(c
+            .matchers
+            .iter()
+            .any(|m| matches!(m, Matcher::Phrase { text, .. } if text == "Gemeente:raad")));
     }
 
     #[test]

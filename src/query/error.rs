@@ -38,8 +38,6 @@ pub enum ErrorKind {
     Empty,
     #[error("unclosed quote; close the phrase with '\"'")]
     UnclosedQuote,
-    #[error("unknown field '{name}' in '{word}'; fields are title, body, date and source")]
-    UnknownField { name: String, word: String },
     #[error("unclosed '[' in date:[…]; write date:[2019-03-01 TO 2019-03-31]")]
     UnclosedDateRange,
     #[error("date: needs a date or a range, e.g. date:2019-03 or date:[2019-03-01 TO 2019-03-31]")]
@@ -66,12 +64,24 @@ pub enum ErrorKind {
     UnmatchedParen,
     #[error("a word is missing")]
     WordMissing,
+    #[error("more than {0} levels of parentheses and NOT; simplify the query")]
+    TooDeep(usize),
+    #[error("a word cannot be excluded twice; remove one NOT or '-'")]
+    DoubleNegation,
     #[error("'{0}': a prefix needs letters before one '*', e.g. verkiez*")]
     BadPrefix(String),
     #[error("'{0}': '~' follows a word, e.g. verkiezing~ or verkiezing~2")]
     TildeWithoutWord(String),
     #[error("'{0}': the edit distance after '~' is 0, 1 or 2")]
     BadEdits(String),
+    #[error("weights with '^' are not supported; remove '{0}'")]
+    Boost(String),
+    #[error("the query has more than {0} words (a repeated word counts once); shorten it")]
+    TooManyWords(usize),
+    #[error("the query has more than {0} fuzzy words and prefixes; use fewer")]
+    TooManyPatterns(usize),
+    #[error("'{word}' stands for more than {max} words of the index; make it more specific")]
+    TooManyExpansions { word: String, max: usize },
     #[error("a negated word cannot be an OR alternative")]
     NegatedAlternative,
     #[error("a query needs at least one word that is not excluded")]
@@ -84,4 +94,15 @@ pub enum ErrorKind {
     PrefixNeedsLetter(String),
     #[error("source '{0}' has no letters or digits")]
     SourceWithoutLetters(String),
+}
+
+/// Something in a query that was searched, but perhaps not as meant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryWarning {
+    #[error("'{name}:' is not a field, so '{word}' was searched as text; did you mean {field}:?")]
+    NotAField {
+        name: String,
+        word: String,
+        field: &'static str,
+    },
 }

@@ -85,7 +85,7 @@ pub fn parse_period(text: &str) -> Result<Period, DateError> {
 }
 
 /// An inclusive range of days; an open end is `None`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateRange {
     pub from: Option<Date>,
     pub to: Option<Date>,
@@ -156,7 +156,7 @@ impl fmt::Display for DateRange {
 }
 
 /// One filter, from the command line or the query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Filter {
     /// Articles dated in the range; articles without a date never pass.
     Date(DateRange),

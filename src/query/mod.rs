@@ -21,7 +21,7 @@ pub mod parse;
 pub mod vocab;
 
 pub use compile::{compile, Compiled, MatchMode, Matcher};
-pub use error::{ErrorKind, QueryError};
+pub use error::{ErrorKind, QueryError, QueryWarning};
 pub use filter::{DateRange, Filter, Filters};
 pub use lex::Scope;
 pub use parse::{auto_edits, parse, with_filters, Node, Text};

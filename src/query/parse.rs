@@ -13,6 +13,10 @@ use super::lex::{lex, Lexeme, Scope, Token};
 /// The largest edit distance of `word~N`.
 pub const MAX_EDITS: u8 = 2;
 
+/// How deeply parentheses and `NOT`s may nest: far beyond what a person writes, and a
+/// bound on the recursion of parsing and compiling whatever is typed.
+pub const MAX_NESTING: usize = 64;
+
 /// A word or phrase of the query as typed, where it stands, and which fields it searches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
@@ -54,6 +58,8 @@ struct Parser {
     at: usize,
     /// Where the query ends, for errors about what is missing at the end.
     end: usize,
+    /// How many parentheses and `NOT`s enclose the lexeme being parsed.
+    depth: usize,
 }
 
 impl Parser {
@@ -76,6 +82,21 @@ impl Parser {
 
     fn error(&self, kind: ErrorKind, at: usize) -> QueryError {
         QueryError::new(kind, self.span_at(at))
+    }
+
+    /// Parses what `nested` parses one level deeper, refusing to go past [`MAX_NESTING`].
+    fn deeper<T>(
+        &mut self,
+        at: usize,
+        nested: impl FnOnce(&mut Self) -> Result<T, QueryError>,
+    ) -> Result<T, QueryError> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.error(ErrorKind::TooDeep(MAX_NESTING), at));
+        }
+        self.depth += 1;
+        let result = nested(self);
+        self.depth -= 1;
+        result
     }
 
     /// and := or (AND? or)*
@@ -127,7 +148,11 @@ impl Parser {
             if self.peek().is_none() {
                 return Err(self.error(ErrorKind::NotNeedsWord, not));
             }
-            return Ok(Node::Not(Box::new(self.unary()?)));
+            let inner = self.deeper(not, Self::unary)?;
+            if matches!(inner, Node::Not(_)) {
+                return Err(self.error(ErrorKind::DoubleNegation, not));
+            }
+            return Ok(Node::Not(Box::new(inner)));
         }
         self.primary(Scope::All)
     }
@@ -168,7 +193,7 @@ impl Parser {
                 _ => Err(QueryError::new(ErrorKind::FieldNeedsWord, span)),
             },
             Token::Open => {
-                let inner = self.and()?;
+                let inner = self.deeper(at, Self::and)?;
                 if self.peek() != Some(&Token::Close) {
                     return Err(QueryError::new(ErrorKind::UnclosedParen, span));
                 }
@@ -191,6 +216,12 @@ impl Parser {
 /// A word, or a fuzzy (`word~`, `word~2`) or prefix (`verkiez*`) pattern.
 fn word_node(word: Text) -> Result<Node, QueryError> {
     let error = |kind| Err(QueryError::new(kind, word.span.clone()));
+    // `gemeente^2` (another engine's weight) would otherwise search `gemeente 2`.
+    if let Some((before, weight)) = word.text.rsplit_once('^') {
+        if !before.is_empty() && weight.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            return error(ErrorKind::Boost(format!("^{weight}")));
+        }
+    }
     if let Some(stem) = word.text.strip_suffix('*') {
         if stem.is_empty() || stem.ends_with('*') || stem.ends_with('~') {
             return error(ErrorKind::BadPrefix(word.text.clone()));
@@ -235,6 +266,7 @@ pub fn parse(input: &str) -> Result<Node, QueryError> {
         lexemes: lex(input)?,
         at: 0,
         end: input.len(),
+        depth: 0,
     };
     if parser.lexemes.is_empty() {
         return Err(QueryError::new(ErrorKind::Empty, 0..input.len()));
@@ -382,6 +414,25 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn nesting_is_bounded_without_overflowing_the_stack() {
+        let deep = format!("{}x{}", "(".repeat(20_000), ")".repeat(20_000));
+        let err = parse(&deep).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::TooDeep(MAX_NESTING));
+        assert_eq!(
+            err.span,
+            Some(MAX_NESTING..MAX_NESTING + 1),
+            "the first '(' too many"
+        );
+        let nots = format!("a {}b", "NOT (".repeat(10_000));
+        assert_eq!(
+            parse(&nots).unwrap_err().kind,
+            ErrorKind::TooDeep(MAX_NESTING)
+        );
+        let fine = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert_eq!(shape(&parse(&fine).unwrap()), "x");
+    }
+
+    #[test]
     fn filters_from_outside_join_the_query() {
         let filters = Filters {
             date: None,
@@ -405,7 +456,8 @@ pub(crate) mod tests {
             ("a)", "unmatched ')'", 1..2),
             ("a OR", "OR needs a word after it", 2..4),
             ("OR a", "OR needs a word before it", 0..2),
-            ("titel:x", "unknown field 'titel'", 0..5),
+            ("gemeente^2", "'^' are not supported", 0..10),
+            ("x title:y^", "'^' are not supported", 8..10),
             ("", "empty query", 0..0),
             ("NOT", "NOT needs a word", 0..3),
             ("title:", "a field name needs a word", 0..6),
@@ -420,6 +472,8 @@ pub(crate) mod tests {
             ("x source:", "source: needs a name", 2..9),
             ("title: date:2019", "a field name needs a word", 0..6),
             ("AND a", "AND needs a word before it", 0..3),
+            ("NOT NOT x", "excluded twice", 0..3),
+            ("a -(-b)", "excluded twice", 2..3),
         ] {
             let err = parse(input).unwrap_err();
             assert!(err.to_string().contains(expected), "{input:?} gave {err}");

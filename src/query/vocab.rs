@@ -22,6 +22,11 @@ use crate::analysis::PrefixTerms;
 /// above its neighbours.
 pub const FUZZY_EDIT_BOOST: f32 = 0.5;
 
+/// The most index terms one fuzzy word or prefix may stand for; beyond it the word is
+/// refused (a prefix of two letters would otherwise search a good part of the
+/// dictionary).
+pub const MAX_EXPANSIONS: usize = 1_000;
+
 /// The expansions of one pattern that are scored by BM25 (the closest, then the most
 /// frequent); any further ones still match, with no score of their own.
 pub const MAX_SCORED_EXPANSIONS: usize = 64;
@@ -97,12 +102,13 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
 }
 
 /// The terms of `fields` that `pattern` matches, closest first, then the most frequent,
-/// then alphabetically.
+/// then alphabetically; `None` when there are more than [`MAX_EXPANSIONS`] (the walk of
+/// the dictionary stops there).
 pub fn expand(
     searcher: &Searcher,
     fields: &[Field],
     pattern: &Pattern,
-) -> tantivy::Result<Vec<Expansion>> {
+) -> tantivy::Result<Option<Vec<Expansion>>> {
     let mut found: BTreeMap<String, u64> = BTreeMap::new();
     // The automaton matches term text whatever the field; it is built once.
     let automaton = match (pattern, fields.first()) {
@@ -126,6 +132,9 @@ pub fn expand(
                             *found.entry(key.to_string()).or_default() +=
                                 u64::from(stream.value().doc_freq);
                         }
+                        if found.len() > MAX_EXPANSIONS {
+                            return Ok(None);
+                        }
                     }
                 }
                 Pattern::Prefix(p) => {
@@ -137,6 +146,9 @@ pub fn expand(
                         if let Ok(key) = std::str::from_utf8(stream.key()) {
                             *found.entry(key.to_string()).or_default() +=
                                 u64::from(stream.value().doc_freq);
+                        }
+                        if found.len() > MAX_EXPANSIONS {
+                            return Ok(None);
                         }
                     }
                     if !p.as_word.starts_with(p.prefix.as_str()) {
@@ -164,7 +176,7 @@ pub fn expand(
             .then(b.doc_freq.cmp(&a.doc_freq))
             .then(a.term.cmp(&b.term))
     });
-    Ok(expansions)
+    Ok(Some(expansions))
 }
 
 /// Documents holding `term` in any of `fields`.
@@ -180,6 +192,29 @@ pub fn doc_freq(searcher: &Searcher, fields: &[Field], term: &str) -> tantivy::R
 /// built from one compiled query, so ranking, explaining and counting look the dictionary
 /// up once.
 pub type ExpansionCache = Arc<Mutex<HashMap<(u64, Field), Arc<Vec<Expansion>>>>>;
+
+/// The expansions of `pattern` in `field` of the searcher's index, from `cache` when they
+/// were looked up before; `None` when there are too many.
+pub fn expansions(
+    searcher: &Searcher,
+    field: Field,
+    pattern: &Pattern,
+    cache: &ExpansionCache,
+) -> tantivy::Result<Option<Arc<Vec<Expansion>>>> {
+    let key = (searcher.generation().generation_id(), field);
+    let mut cache = cache
+        .lock()
+        .map_err(|_| tantivy::TantivyError::InternalError("expansion cache".into()))?;
+    if let Some(expansions) = cache.get(&key) {
+        return Ok(Some(expansions.clone()));
+    }
+    let Some(expansions) = expand(searcher, &[field], pattern)? else {
+        return Ok(None);
+    };
+    let expansions = Arc::new(expansions);
+    cache.insert(key, expansions.clone());
+    Ok(Some(expansions))
+}
 
 /// A fuzzy or prefix word in one field, expanded against the searcher it runs on.
 #[derive(Debug, Clone)]
@@ -199,17 +234,11 @@ impl ExpandQuery {
     }
 
     fn expansions(&self, searcher: &Searcher) -> tantivy::Result<Arc<Vec<Expansion>>> {
-        let key = (searcher.generation().generation_id(), self.field);
-        let mut cache = self
-            .cache
-            .lock()
-            .map_err(|_| tantivy::TantivyError::InternalError("expansion cache".into()))?;
-        if let Some(expansions) = cache.get(&key) {
-            return Ok(expansions.clone());
-        }
-        let expansions = Arc::new(expand(searcher, &[self.field], &self.pattern)?);
-        cache.insert(key, expansions.clone());
-        Ok(expansions)
+        expansions(searcher, self.field, &self.pattern, &self.cache)?.ok_or_else(|| {
+            tantivy::TantivyError::InvalidArgument(format!(
+                "a fuzzy word or prefix stands for more than {MAX_EXPANSIONS} index terms"
+            ))
+        })
     }
 
     /// The query the expansion stands for: the closest and most frequent terms scored by

@@ -90,10 +90,11 @@ pub enum Note {
     /// What the query's date filter left out: passages (of articles) without a date that
     /// would otherwise match.
     UndatedLeftOut(Count),
-    /// What a fuzzy or prefix word expanded to: the first few index terms of `total`.
+    /// What a fuzzy or prefix word expanded to: the first few index terms of `total`
+    /// (`None`: more than [`vocab::MAX_EXPANSIONS`]).
     Expansion {
         word: String,
-        total: usize,
+        total: Option<usize>,
         shown: Vec<Expansion>,
     },
 }
@@ -298,8 +299,12 @@ pub fn notes(
         let expansions = vocab::expand(searcher, &fields, &pattern)?;
         notes.push(Note::Expansion {
             word,
-            total: expansions.len(),
-            shown: expansions.into_iter().take(SHOWN_EXPANSIONS).collect(),
+            total: expansions.as_ref().map(Vec::len),
+            shown: expansions
+                .unwrap_or_default()
+                .into_iter()
+                .take(SHOWN_EXPANSIONS)
+                .collect(),
         });
     }
     Ok(notes)

@@ -6,6 +6,7 @@ use super::explain::{Explain, Note};
 use super::rank::Count;
 use super::suggest::Suggestion;
 use crate::index::StoredPassage;
+use crate::query::QueryWarning;
 
 /// One ranked passage.
 #[derive(Debug, Clone)]
@@ -52,6 +53,8 @@ pub struct Outcome {
     pub suggestion: Option<Suggestion>,
     /// Remarks about the whole query, when explanations are asked for.
     pub notes: Vec<Note>,
+    /// Parts of the query that were searched, but perhaps not as meant.
+    pub warnings: Vec<QueryWarning>,
 }
 
 impl Outcome {

@@ -8,6 +8,7 @@ use super::rank::{self, LevelStats, Ranked};
 use super::results::{Context, Found, Hit, Outcome, RankedArticle};
 use super::{article, explain, highlight, suggest};
 use crate::index::{Level, ZoekIndex};
+use crate::query::compile::ExpandError;
 use crate::query::{self, Compiled, MatchMode, QueryError};
 
 /// Why a query could not run.
@@ -30,6 +31,18 @@ pub fn run(
     let compiled = query::compile(node, index.analyzer())?;
     let schema = index.schema();
     let searcher = index.searcher();
+    let levels: &[Level] = match options.view {
+        View::Passages | View::Count => &[Level::Passage],
+        View::ArticlesWithPassage | View::Articles => &[Level::Passage, Level::Article],
+    };
+    for &level in levels {
+        compiled
+            .expand(&searcher, schema, level)
+            .map_err(|e| match e {
+                ExpandError::Query(e) => SearchError::Query(e),
+                ExpandError::Index(e) => SearchError::Index(e),
+            })?;
+    }
     let passages = compiled.query(schema, Level::Passage, options.matching);
     let found = match options.view {
         View::Count => Found::Count(rank::count(&searcher, passages.as_ref())?),
@@ -77,6 +90,7 @@ pub fn run(
         found,
         suggestion: None,
         notes: Vec::new(),
+        warnings: compiled.warnings.clone(),
     };
     if options.explain {
         outcome.notes = explain::notes(index, &searcher, &compiled, options.matching)?;

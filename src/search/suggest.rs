@@ -121,6 +121,7 @@ pub fn suggest(
                 edits: max_edits,
             };
             let best = vocab::expand(searcher, &fields, &pattern)?
+                .unwrap_or_default()
                 .into_iter()
                 .find(|e| e.term != term && e.doc_freq >= min_doc_freq);
             match best {

@@ -134,9 +134,15 @@ pub fn highlighted(hit: &serde_json::Value) -> Vec<String> {
 
 /// Runs `zoek` with `input` on stdin.
 pub fn zoek_with_stdin(args: &[&str], input: &str) -> Run {
+    zoek_with_stdin_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, input)
+}
+
+/// Runs `zoek` in `dir` with `input` on stdin.
+pub fn zoek_with_stdin_in(dir: &Path, args: &[&str], input: &str) -> Run {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_zoek"))
+        .current_dir(dir)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -8,6 +8,7 @@ mod invariants;
 
 mod bad_input;
 mod batch;
+mod bounds;
 mod crash;
 mod dutch;
 mod formats;

@@ -204,7 +204,7 @@ fn malformed_query_is_a_one_line_error_with_a_caret_and_exit_2() {
         ("\"open", "\"open"),
         ("(fraude", "("),
         ("fraude OR", "OR"),
-        ("titel:fraude", "titel"),
+        ("gemeente^2", "gemeente^2"),
     ] {
         let run = search(&[query]);
         assert_eq!(run.code, 2, "{query}");
