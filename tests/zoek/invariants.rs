@@ -163,34 +163,39 @@ pub fn check_search(index: &ZoekIndex, input: &str) {
 }
 
 fn check_search_with(index: &ZoekIndex, input: &str, per_article: bool) {
-    let explain = SearchOptions {
-        limit: 5,
-        view: if per_article {
-            View::ArticlesWithPassage
-        } else {
-            View::Passages
-        },
-        explain: true,
-        context: 1,
-        ..SearchOptions::default()
+    let view = if per_article {
+        View::ArticlesWithPassage
+    } else {
+        View::Passages
     };
-    match search::run(index, input, &explain) {
-        Ok(outcome) => {
-            for (i, hit) in outcome.hits().iter().enumerate() {
-                assert_eq!(hit.rank, i + 1);
-                let text = &hit.passage.text;
-                for &(start, end) in &hit.highlights {
-                    assert!(
-                        start < end
-                            && end <= text.len()
-                            && text.is_char_boundary(start)
-                            && text.is_char_boundary(end),
-                        "highlight {start}..{end} in {text:?} for {input:?}"
-                    );
+    // A few hits with context, and every hit with the whole article around it: a huge
+    // limit and context must cost what is found, never what is asked.
+    for (limit, context) in [(5, 1), (usize::MAX, usize::MAX)] {
+        let explain = SearchOptions {
+            limit,
+            view,
+            explain: true,
+            context,
+            ..SearchOptions::default()
+        };
+        match search::run(index, input, &explain) {
+            Ok(outcome) => {
+                for (i, hit) in outcome.hits().iter().enumerate() {
+                    assert_eq!(hit.rank, i + 1);
+                    let text = &hit.passage.text;
+                    for &(start, end) in &hit.highlights {
+                        assert!(
+                            start < end
+                                && end <= text.len()
+                                && text.is_char_boundary(start)
+                                && text.is_char_boundary(end),
+                            "highlight {start}..{end} in {text:?} for {input:?}"
+                        );
+                    }
                 }
             }
+            Err(e) => assert!(!e.to_string().trim().is_empty()),
         }
-        Err(e) => assert!(!e.to_string().trim().is_empty()),
     }
     let count = SearchOptions {
         view: View::Count,
