@@ -183,7 +183,8 @@ for r in rows:
     r["exit"], r["seconds"], r["rss"] = int(r["exit"]), float(r["seconds"]), int(r["rss_kb"]) / 1024
     err = open(r["stderr_file"], encoding="utf-8", errors="replace").read() if r["stderr_file"] else ""
     r["panic"] = bool(re.search(r"panicked|overflowed its stack|memory allocation of|fatal runtime error", err))
-    r["stderr_lines"] = sum(1 for l in err.splitlines() if l.strip())
+    # A query error is its message and a line with carets under the place in the query.
+    r["stderr_lines"] = sum(1 for l in err.splitlines() if l.strip() and l.strip("^ "))
     r["stderr"] = " ".join(err.split())[:100]
 base = [r for r in rows if r["kind"] == "baseline"]
 baseline = statistics.median(r["rss"] for r in base)
@@ -237,7 +238,7 @@ for kind in ("named", "random", "all"):
     counts = [len(rs)] + [sum(r["status"] == c for r in rs) for c in cols[1:6]]
     counts += [sum(r["seconds"] > 1.0 for r in rs), sum(r["rss"] > budget for r in rs)]
     out.append(f"{kind:<8}" + "".join(f"{c:>13}" for c in counts))
-out.append("(>1s counts timeouts too; failed-clean = exit 2 with a one-line message)")
+out.append("(>1s counts timeouts too; failed-clean = exit 2 with a one-line message, and for a query error its caret line)")
 out.append("")
 out.append("slowest ten runs:")
 out.append(f"{'case':<24} {'mode':<8} {'exit':>4} {'s':>6} {'RSS MB':>7} {'bytes':>7}  query (60 chars)")

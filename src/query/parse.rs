@@ -229,7 +229,13 @@ fn word_node(word: Text) -> Result<Node, QueryError> {
         let text = stem.to_string();
         return Ok(Node::Prefix(Text { text, ..word }));
     }
-    if let Some((stem, edits)) = word.text.rsplit_once('~') {
+    // `~` makes a fuzzy word only at the end or before a number; elsewhere (a pasted URL's
+    // `~a1b2`) it is text.
+    let fuzzy = word
+        .text
+        .rsplit_once('~')
+        .filter(|(_, edits)| edits.chars().all(|c| c.is_ascii_digit()));
+    if let Some((stem, edits)) = fuzzy {
         if stem.is_empty() {
             return error(ErrorKind::TildeWithoutWord(word.text.clone()));
         }
@@ -364,6 +370,10 @@ pub(crate) mod tests {
 
     #[test]
     fn hyphens_inside_words_times_and_headline_colons_are_text() {
+        assert_eq!(
+            parsed("https://www.ad.nl/kabinet-valt~a1b2c3/?x=1"),
+            "https://www.ad.nl/kabinet-valt~a1b2c3/?x=1"
+        );
         assert_eq!(parsed("CDA-leider"), "CDA-leider");
         assert_eq!(parsed("10:30"), "10:30");
         assert_eq!(parsed("VVD: geen steun"), "(and VVD: geen steun)");

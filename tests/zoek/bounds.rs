@@ -150,6 +150,10 @@ fn the_forms_people_paste_are_searched_as_text() {
                 "link.md",
                 "# Bron\n\nZie https://nos.nl/artikel/123 en de gemeente raad.\n",
             ),
+            (
+                "ad.md",
+                "# Kabinet\n\nVia https://www.ad.nl/kabinet-valt~a1b2c3/ gelezen.\n",
+            ),
         ],
     );
     let ids = |run: &Run| -> Vec<String> {
@@ -172,6 +176,13 @@ fn the_forms_people_paste_are_searched_as_text() {
         ["link.md"]
     );
     assert_eq!(ids(&search(&["--json", "Gemeente:raad"])), ["link.md"]);
+    assert_eq!(
+        ids(&search(&[
+            "--json",
+            "https://www.ad.nl/kabinet-valt~a1b2c3/"
+        ])),
+        ["ad.md"]
+    );
     let titel = search(&["titel:perfecte"]);
     assert!(
         titel
