@@ -170,8 +170,8 @@ struct QueryArgs {
     /// Do not suggest corrections when the query finds little
     #[arg(long)]
     no_suggest: bool,
-    /// Whether passages need all words of the query or any of them
-    #[arg(long = "match", value_enum, default_value_t = Matching::All)]
+    /// How the words of the query combine
+    #[arg(long = "match", value_enum, default_value_t = Matching::Ranked)]
     matching: Matching,
 }
 
@@ -226,8 +226,8 @@ struct EvalArgs {
     /// Print the scores as JSON
     #[arg(long)]
     json: bool,
-    /// Whether results need all words of a query or any of them (headline-style queries)
-    #[arg(long = "match", value_enum, default_value_t = Matching::All)]
+    /// How the words of a query combine
+    #[arg(long = "match", value_enum, default_value_t = Matching::Ranked)]
     matching: Matching,
     /// Fail (exit 1) when a mean is below VALUE, e.g. --min ndcg@10=0.6 (repeatable)
     #[arg(long = "min", value_name = "METRIC=VALUE")]
@@ -244,13 +244,19 @@ enum Format {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Matching {
+    /// Any word finds an article; those holding more of the query, its rare words, close
+    /// together and early rank first (phrases, OR, fuzzy words and prefixes: all)
+    Ranked,
+    /// Every word is required
     All,
+    /// Any word finds a passage, ranked by BM25 alone
     Any,
 }
 
 impl From<Matching> for MatchMode {
     fn from(matching: Matching) -> Self {
         match matching {
+            Matching::Ranked => MatchMode::Ranked,
             Matching::All => MatchMode::All,
             Matching::Any => MatchMode::Any,
         }

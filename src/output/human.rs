@@ -191,8 +191,23 @@ fn write_explain(out: &mut impl Write, explain: &Explain, score: f32) -> io::Res
     } else {
         writeln!(out, "   {DIM}why:{DIM:#} {}", why.join("; "))?;
     }
-    writeln!(out, "   {DIM}score {score:.2} = sum of:{DIM:#}")?;
+    let factors = explain.parts.iter().any(|p| p.kind == PartKind::Factor);
+    let heading = if factors {
+        "the sum of these, times the factors below"
+    } else {
+        "sum of"
+    };
+    writeln!(out, "   {DIM}score {score:.2} = {heading}:{DIM:#}")?;
     for part in &explain.parts {
+        if part.kind == PartKind::Factor {
+            writeln!(
+                out,
+                "{DIM}     ×{:.2}  {}{DIM:#}",
+                part.value,
+                part.description.as_deref().unwrap_or("factor")
+            )?;
+            continue;
+        }
         let mut line = format!("     {:>5.2}  ", part.value);
         match part.kind {
             PartKind::Term => line.push_str(&format!(
@@ -202,7 +217,9 @@ fn write_explain(out: &mut impl Write, explain: &Explain, score: f32) -> io::Res
             )),
             PartKind::Phrase => line.push_str("phrase"),
             PartKind::Filter => line.push_str("filter (no score)"),
-            PartKind::Other => line.push_str(part.description.as_deref().unwrap_or("other")),
+            PartKind::Other | PartKind::Factor => {
+                line.push_str(part.description.as_deref().unwrap_or("other"))
+            }
         }
         if part.boost != 1.0 {
             line.push_str(&format!("  boost ×{}", part.boost));

@@ -124,6 +124,7 @@ fn kind_name(kind: PartKind) -> &'static str {
         PartKind::Term => "term",
         PartKind::Phrase => "phrase",
         PartKind::Filter => "filter",
+        PartKind::Factor => "factor",
         PartKind::Other => "other",
     }
 }

@@ -40,13 +40,35 @@ pub const MAX_QUERY_WORDS: usize = 100;
 /// The most fuzzy words and prefixes in one query: each walks the term dictionary.
 pub const MAX_PATTERNS: usize = 10;
 
-/// Whether a document must contain every word of the query, or any of them (ranked by how
-/// many and how rare: natural-language queries such as headlines).
+/// Weight of a compound query word's head or modifier found without the rest of it
+/// (`klassiekers` for `wielerklassiekers`) in the query that gathers ranked candidates.
+pub const ALONE_BOOST: f32 = 0.4;
+
+/// How the words of a query combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MatchMode {
+    /// Any word (or part of a compound word) finds a document, and search ranks the
+    /// documents by how much of the query they hold and where (the default). A query of
+    /// operators (phrases, OR, fuzzy words, prefixes, fields) is searched as `All`.
     #[default]
+    Ranked,
+    /// Every word is required.
     All,
+    /// Any word finds a document; BM25 alone orders them.
     Any,
+}
+
+/// A word of a query searched as [`MatchMode::Ranked`]: the terms that stand for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankedWord {
+    /// The word's own terms: its stem, or a hyphenated word's parts written together.
+    pub own: Vec<String>,
+    /// The word inside a larger compound (`+fraud` for `fraude`).
+    pub inside: Option<String>,
+    /// The word's parts, the head last: a compound's (plain term, part term), or a
+    /// hyphenated word's words (plain term only).
+    pub parts: Vec<(String, Option<String>)>,
+    pub hyphenated: bool,
 }
 
 /// What to highlight in a passage, and how a passage's word matched (for `--explain`).
@@ -104,6 +126,10 @@ enum Plan {
         sequence: Vec<(usize, String)>,
         joined: Option<String>,
         compound: Option<Compound>,
+        phrase: bool,
+        /// Each word of the sequence is a stopword (kept only when the query has nothing
+        /// else).
+        stopwords: Vec<bool>,
     },
     /// A fuzzy word or a prefix, expanded against the index when searched.
     Expand {
@@ -124,6 +150,17 @@ enum Plan {
     /// Items, each required (or optional, by the match mode) or excluded.
     And(Vec<(Presence, Plan)>),
     Or(Vec<Plan>),
+}
+
+impl Plan {
+    /// Whether the plan is a filter, or alternatives of filters only.
+    fn is_filter(&self) -> bool {
+        match self {
+            Plan::Date { .. } | Plan::Source(_) => true,
+            Plan::Or(alternatives) => alternatives.iter().all(Plan::is_filter),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,6 +293,36 @@ impl Compiled {
         self.has_date_filter
     }
 
+    /// The words of a query that [`MatchMode::Ranked`] ranks: words of all fields,
+    /// filters and exclusions only; `None` for a query with phrases, `OR` between words,
+    /// fuzzy words, prefixes or one field, which is searched with every word required.
+    pub fn ranked_words(&self) -> Option<Vec<RankedWord>> {
+        let items: Vec<(Presence, &Plan)> = match &self.plan {
+            Plan::And(items) => items.iter().map(|(p, plan)| (*p, plan)).collect(),
+            other => vec![(Presence::Wanted, other)],
+        };
+        let mut words = Vec::new();
+        for (presence, plan) in items {
+            match (presence, plan) {
+                (Presence::Excluded, _) => {}
+                (_, plan) if plan.is_filter() => {}
+                (
+                    _,
+                    Plan::Text {
+                        scope: Scope::All,
+                        sequence,
+                        joined,
+                        compound,
+                        phrase: false,
+                        stopwords,
+                    },
+                ) => words.push(ranked_word(sequence, joined, compound, stopwords)),
+                _ => return None,
+            }
+        }
+        (!words.is_empty()).then_some(words)
+    }
+
     /// Looks the query's fuzzy words and prefixes up in the index, for the fields of
     /// `level`, once for every query built from this one; refuses one that stands for more
     /// than [`MAX_EXPANSIONS`] index terms.
@@ -308,6 +375,44 @@ pub enum ExpandError {
     Query(QueryError),
     #[error(transparent)]
     Index(#[from] tantivy::TantivyError),
+}
+
+/// What [`MatchMode::Ranked`] ranks of one word's plan.
+fn ranked_word(
+    sequence: &[(usize, String)],
+    joined: &Option<String>,
+    compound: &Option<Compound>,
+    stopwords: &[bool],
+) -> RankedWord {
+    if sequence.len() == 1 {
+        let (inside, parts) = match compound {
+            Some(c) => (
+                Some(c.inside.clone()),
+                c.parts
+                    .iter()
+                    .map(|(plain, part)| (plain.clone(), Some(part.clone())))
+                    .collect(),
+            ),
+            None => (None, Vec::new()),
+        };
+        return RankedWord {
+            own: vec![sequence[0].1.clone()],
+            inside,
+            parts,
+            hyphenated: false,
+        };
+    }
+    RankedWord {
+        own: joined.iter().cloned().collect(),
+        inside: None,
+        parts: sequence
+            .iter()
+            .zip(stopwords)
+            .filter(|(_, &stop)| !stop)
+            .map(|((_, term), _)| (term.clone(), None))
+            .collect(),
+        hyphenated: true,
+    }
 }
 
 fn all_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
@@ -650,9 +755,11 @@ impl Planner<'_> {
             .then(|| self.compound(&tokens, &sequence[0].1, &text.text, scope, positive));
         Ok(Some(Plan::Text {
             scope,
+            stopwords: words.iter().map(|t| t.stopword).collect(),
             sequence,
             joined,
             compound,
+            phrase,
         }))
     }
 
@@ -718,7 +825,28 @@ impl Builder<'_> {
                 sequence,
                 joined,
                 compound,
-            } => self.text(*scope, sequence, joined.as_deref(), compound.as_ref()),
+                phrase,
+                stopwords,
+            } => {
+                // A hyphenated word's words alone find ranked candidates too.
+                let alone: Vec<&str> = if self.mode == MatchMode::Ranked && !phrase {
+                    sequence
+                        .iter()
+                        .zip(stopwords)
+                        .filter(|(_, &stop)| !stop && sequence.len() > 1)
+                        .map(|((_, term), _)| term.as_str())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                self.text(
+                    *scope,
+                    sequence,
+                    joined.as_deref(),
+                    compound.as_ref(),
+                    &alone,
+                )
+            }
             Plan::Expand {
                 scope,
                 pattern,
@@ -747,13 +875,15 @@ impl Builder<'_> {
             Plan::And(items) => {
                 let wanted = match self.mode {
                     MatchMode::All => Occur::Must,
-                    MatchMode::Any => Occur::Should,
+                    MatchMode::Any | MatchMode::Ranked => Occur::Should,
                 };
                 combine(
                     items
                         .iter()
                         .map(|(presence, p)| {
                             let occur = match presence {
+                                // A filter narrows whatever the words do.
+                                Presence::Wanted if p.is_filter() => Occur::Must,
                                 Presence::Wanted => wanted,
                                 Presence::Excluded => Occur::MustNot,
                             };
@@ -781,10 +911,14 @@ impl Builder<'_> {
         sequence: &[(usize, String)],
         joined: Option<&str>,
         compound: Option<&Compound>,
+        alone: &[&str],
     ) -> Box<dyn Query> {
         self.per_field(scope, |field| {
             let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
                 vec![(Occur::Should, sequence_query(field, sequence))];
+            for term in alone {
+                alternatives.push((Occur::Should, term_query(field, term)));
+            }
             if let Some(joined) = joined {
                 alternatives.push((Occur::Should, term_query(field, joined)));
             }
@@ -793,18 +927,26 @@ impl Builder<'_> {
                     Occur::Should,
                     boosted(term_query(field, inside), PART_BOOST),
                 ));
+                let either = |plain: &str, part: &str| {
+                    combine(vec![
+                        (Occur::Should, term_query(field, plain)),
+                        (Occur::Should, term_query(field, part)),
+                    ])
+                };
                 if !parts.is_empty() {
                     let all_parts = parts
                         .iter()
-                        .map(|(plain, part)| {
-                            let either = vec![
-                                (Occur::Should, term_query(field, plain)),
-                                (Occur::Should, term_query(field, part)),
-                            ];
-                            (Occur::Must, combine(either))
-                        })
+                        .map(|(plain, part)| (Occur::Must, either(plain, part)))
                         .collect();
                     alternatives.push((Occur::Should, boosted(combine(all_parts), SPLIT_BOOST)));
+                }
+                if self.mode == MatchMode::Ranked {
+                    // A part alone (the head `klassiekers` of `wielerklassiekers`) finds a
+                    // candidate too; ranking decides how much it counts.
+                    for (plain, part) in parts {
+                        alternatives
+                            .push((Occur::Should, boosted(either(plain, part), ALONE_BOOST)));
+                    }
                 }
             }
             combine(alternatives)

@@ -54,6 +54,8 @@ pub enum PartKind {
     Phrase,
     /// A filter clause: scores 0.
     Filter,
+    /// A factor the sum of the other parts is multiplied by (ranked search).
+    Factor,
     #[default]
     Other,
 }
@@ -130,15 +132,8 @@ fn word_matches(
     }
 }
 
-/// Explains one hit, with the query's weight (made once for all hits).
-pub fn explain(
-    index: &ZoekIndex,
-    searcher: &Searcher,
-    weight: &dyn Weight,
-    address: DocAddress,
-    compiled: &Compiled,
-    passage: &StoredPassage,
-) -> tantivy::Result<Explain> {
+/// Which query words a hit's passage and title hold, and through which analysis step.
+fn matches(index: &ZoekIndex, compiled: &Compiled, passage: &StoredPassage) -> Vec<WordMatch> {
     let analyzer = index.analyzer();
     let mut matches = Vec::new();
     word_matches(
@@ -155,6 +150,19 @@ pub fn explain(
         TextField::Body,
         &mut matches,
     );
+    matches
+}
+
+/// Explains one hit of a search with every word required (or `--match any`), from
+/// tantivy's own explanation with the query's weight (made once for all hits).
+pub fn explain(
+    index: &ZoekIndex,
+    searcher: &Searcher,
+    weight: &dyn Weight,
+    address: DocAddress,
+    compiled: &Compiled,
+    passage: &StoredPassage,
+) -> tantivy::Result<Explain> {
     let explanation: Explanation =
         weight.explain(searcher.segment_reader(address.segment_ord), address.doc_id)?;
     let tree = serde_json::to_value(&explanation)
@@ -162,10 +170,42 @@ pub fn explain(
     let mut parts = Vec::new();
     flatten(&tree, 1.0, index.schema(), &mut parts);
     Ok(Explain {
-        matches,
+        matches: matches(index, compiled, passage),
         parts,
         tree,
     })
+}
+
+/// Explains one hit of a ranked search: the parts of its article's ranked score, with a
+/// tree of the same shape as tantivy's explanations.
+pub fn explain_ranked(
+    index: &ZoekIndex,
+    compiled: &Compiled,
+    passage: &StoredPassage,
+    score: f32,
+    parts: Vec<ScorePart>,
+) -> Explain {
+    let details: Vec<Value> = parts
+        .iter()
+        .map(|p| {
+            let what = match (&p.field, &p.term, &p.description) {
+                (Some(field), Some(term), _) => format!("{field}:{term} × {}", p.boost),
+                (_, _, Some(description)) => description.clone(),
+                _ => String::new(),
+            };
+            serde_json::json!({ "value": p.value, "description": what })
+        })
+        .collect();
+    let tree = serde_json::json!({
+        "value": score,
+        "description": "ranked score of the article: the sum of the term parts and proximity, times the factors",
+        "details": details,
+    });
+    Explain {
+        matches: matches(index, compiled, passage),
+        parts,
+        tree,
+    }
 }
 
 fn number(node: &Value) -> f32 {

@@ -13,8 +13,10 @@ pub mod explain;
 pub mod highlight;
 pub mod options;
 pub mod rank;
+pub mod ranked;
 pub mod results;
 pub mod run;
+pub mod score;
 pub mod suggest;
 
 pub use options::{SearchOptions, SortOrder, View};

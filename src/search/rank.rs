@@ -36,7 +36,8 @@ pub struct Ranked {
     pub address: DocAddress,
 }
 
-fn by_relevance(a: &Ranked, b: &Ranked) -> Ordering {
+/// Best score first; ties by article, then by place in the article.
+pub fn by_relevance(a: &Ranked, b: &Ranked) -> Ordering {
     b.score
         .total_cmp(&a.score)
         .then(a.article.cmp(&b.article))
@@ -386,20 +387,21 @@ pub fn count(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<Count> {
 }
 
 /// Each segment's ordering keys, opened when a document of the segment is first ranked.
-struct SegmentKeys<'a> {
+pub struct SegmentKeys<'a> {
     searcher: &'a Searcher,
     keys: HashMap<SegmentOrdinal, SortKeys>,
 }
 
 impl<'a> SegmentKeys<'a> {
-    fn new(searcher: &'a Searcher) -> Self {
+    pub fn new(searcher: &'a Searcher) -> Self {
         SegmentKeys {
             searcher,
             keys: HashMap::new(),
         }
     }
 
-    fn ranked(&mut self, score: Score, address: DocAddress) -> tantivy::Result<Ranked> {
+    /// The document at `address` as a ranked entry with `score`.
+    pub fn ranked(&mut self, score: Score, address: DocAddress) -> tantivy::Result<Ranked> {
         let keys = match self.keys.entry(address.segment_ord) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(SortKeys::open(

@@ -1,13 +1,18 @@
 //! Running one query, from what the user typed to what the view asks for.
 
-use tantivy::query::{EnableScoring, Query};
+use std::collections::HashMap;
+
+use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{Searcher, TantivyDocument};
 
-use super::options::{SearchOptions, View};
+use super::explain::Explain;
+use super::options::{SearchOptions, SortOrder, View};
 use super::rank::{self, LevelStats, Ranked};
+use super::ranked::{RankedArticle as RankedArticleScore, Ranking};
 use super::results::{Context, Found, Hit, Outcome, RankedArticle};
+use super::score::Words;
 use super::{article, explain, highlight, suggest};
-use crate::index::{Level, ZoekIndex};
+use crate::index::{Level, StoredPassage, ZoekIndex};
 use crate::query::compile::ExpandError;
 use crate::query::{self, Compiled, MatchMode, QueryError};
 
@@ -43,10 +48,30 @@ pub fn run(
                 ExpandError::Index(e) => SearchError::Index(e),
             })?;
     }
-    let passages = compiled.query(schema, Level::Passage, options.matching);
-    let found = match options.view {
-        View::Count => Found::Count(rank::count(&searcher, passages.as_ref())?),
-        View::Passages => {
+    // Plain words are ranked; a query of operators, or one sorted by date, wants every word.
+    let words = (options.matching == MatchMode::Ranked && options.sort == SortOrder::Relevance)
+        .then(|| compiled.ranked_words())
+        .flatten();
+    let matching = match (options.matching, &words) {
+        (MatchMode::Ranked, None) => MatchMode::All,
+        (mode, _) => mode,
+    };
+    let passages = compiled.query(schema, Level::Passage, matching);
+    let found = match (&words, options.view) {
+        (_, View::Count) => Found::Count(rank::count(&searcher, passages.as_ref())?),
+        (Some(words), view) => {
+            let ranking = Ranking::new(&searcher, schema, Words::new(words))?;
+            let candidates = compiled.query(schema, Level::Article, MatchMode::Ranked);
+            ranked_search(
+                index,
+                &compiled,
+                &ranking,
+                candidates.as_ref(),
+                view,
+                options,
+            )?
+        }
+        (None, View::Passages) => {
             let ranked = rank::rank(
                 &searcher,
                 schema,
@@ -55,13 +80,14 @@ pub fn run(
                 options.limit,
                 options.sort,
             )?;
+            let explainer = Explainer::tantivy(index, &searcher, passages.as_ref(), options)?;
             Found::Hits(hits(
-                index, &searcher, &compiled, &passages, &ranked, options,
+                index, &searcher, &compiled, &ranked, &explainer, options,
             )?)
         }
-        View::ArticlesWithPassage | View::Articles => {
+        (None, View::ArticlesWithPassage | View::Articles) => {
             // Articles rank by their whole text.
-            let articles = compiled.query(schema, Level::Article, options.matching);
+            let articles = compiled.query(schema, Level::Article, matching);
             let ranked = rank::rank(
                 &searcher,
                 schema,
@@ -76,12 +102,13 @@ pub fn run(
                 // Each shows its best passage: one that holds the words as the query asks,
                 // else the one with most of them, else its first.
                 let mut queries = vec![passages.box_clone()];
-                if options.matching != MatchMode::Any {
+                if matching != MatchMode::Any {
                     queries.push(compiled.query(schema, Level::Passage, MatchMode::Any));
                 }
                 let best = rank::best_passages(&searcher, schema, &queries, &ranked)?;
+                let explainer = Explainer::tantivy(index, &searcher, passages.as_ref(), options)?;
                 Found::Hits(hits(
-                    index, &searcher, &compiled, &passages, &best, options,
+                    index, &searcher, &compiled, &best, &explainer, options,
                 )?)
             }
         }
@@ -93,7 +120,7 @@ pub fn run(
         warnings: compiled.warnings.clone(),
     };
     if options.explain {
-        outcome.notes = explain::notes(index, &searcher, &compiled, options.matching)?;
+        outcome.notes = explain::notes(index, &searcher, &compiled, matching)?;
     }
     if options.suggest {
         // "Few" is what the reader sees: fewer than a handful of hits, unless the limit
@@ -151,26 +178,117 @@ fn ranked_articles(
         .collect()
 }
 
-/// The ranked passages loaded, highlighted, and given context and explanations as asked;
-/// `query` is the passage-level query they were ranked (or chosen) by.
+/// A ranked search of plain words: the view's articles, or passages of them.
+fn ranked_search(
+    index: &ZoekIndex,
+    compiled: &Compiled,
+    ranking: &Ranking,
+    candidates: &dyn Query,
+    view: View,
+    options: &SearchOptions,
+) -> tantivy::Result<Found> {
+    let searcher = ranking.searcher;
+    if view == View::Articles {
+        let articles = ranking.articles(candidates, options.limit)?;
+        let ranked: Vec<Ranked> = articles.iter().map(|a| a.ranked).collect();
+        return Ok(Found::Articles(ranked_articles(searcher, index, &ranked)?));
+    }
+    let per_article = view == View::ArticlesWithPassage;
+    // Passages come from as many articles as it takes to fill the limit with passages that
+    // hold a query word; articles of none only after them.
+    let mut wanted = options.limit;
+    let (articles, shown) = loop {
+        let articles = ranking.articles(candidates, wanted)?;
+        let shown = ranking.passages(&articles, options.limit, per_article)?;
+        let exhausted = articles.len() < wanted;
+        if shown.complete || exhausted || per_article {
+            break (articles, shown.passages);
+        }
+        wanted = wanted.saturating_mul(2);
+    };
+    let explainer = if options.explain {
+        Explainer::Ranked {
+            ranking,
+            articles: articles.iter().map(|a| (a.ranked.article, a)).collect(),
+        }
+    } else {
+        Explainer::Nothing
+    };
+    Ok(Found::Hits(hits(
+        index, searcher, compiled, &shown, &explainer, options,
+    )?))
+}
+
+/// How the hits of a search are explained, when they are.
+enum Explainer<'a> {
+    Nothing,
+    /// With tantivy's explanation of the query's weight.
+    Tantivy(Box<dyn Weight>),
+    /// With the ranked score of each hit's article.
+    Ranked {
+        ranking: &'a Ranking<'a>,
+        articles: HashMap<u64, &'a RankedArticleScore>,
+    },
+}
+
+impl Explainer<'_> {
+    /// For hits of `query` (passage level), when explanations are asked for.
+    fn tantivy(
+        index: &ZoekIndex,
+        searcher: &Searcher,
+        query: &dyn Query,
+        options: &SearchOptions,
+    ) -> tantivy::Result<Self> {
+        if !options.explain {
+            return Ok(Explainer::Nothing);
+        }
+        let stats = LevelStats::new(searcher, index.schema(), Level::Passage)?;
+        Ok(Explainer::Tantivy(query.weight(
+            EnableScoring::enabled_from_statistics_provider(&stats, searcher),
+        )?))
+    }
+
+    fn explain(
+        &self,
+        index: &ZoekIndex,
+        searcher: &Searcher,
+        compiled: &Compiled,
+        ranked: &Ranked,
+        passage: &StoredPassage,
+    ) -> tantivy::Result<Option<Explain>> {
+        Ok(match self {
+            Explainer::Nothing => None,
+            Explainer::Tantivy(weight) => Some(explain::explain(
+                index,
+                searcher,
+                weight.as_ref(),
+                ranked.address,
+                compiled,
+                passage,
+            )?),
+            Explainer::Ranked { ranking, articles } => match articles.get(&ranked.article) {
+                Some(article) => Some(explain::explain_ranked(
+                    index,
+                    compiled,
+                    passage,
+                    ranked.score,
+                    ranking.explain(article)?,
+                )),
+                None => None,
+            },
+        })
+    }
+}
+
+/// The ranked passages loaded, highlighted, and given context and explanations as asked.
 fn hits(
     index: &ZoekIndex,
     searcher: &Searcher,
     compiled: &Compiled,
-    query: &dyn Query,
     ranked: &[Ranked],
+    explainer: &Explainer,
     options: &SearchOptions,
 ) -> tantivy::Result<Vec<Hit>> {
-    let weight = if options.explain {
-        let stats = LevelStats::new(searcher, index.schema(), Level::Passage)?;
-        Some(
-            query.weight(EnableScoring::enabled_from_statistics_provider(
-                &stats, searcher,
-            ))?,
-        )
-    } else {
-        None
-    };
     let mut hits = Vec::with_capacity(ranked.len());
     for (i, r) in ranked.iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(r.address)?;
@@ -189,17 +307,7 @@ fn hits(
         } else {
             None
         };
-        let explain = match &weight {
-            Some(weight) => Some(explain::explain(
-                index,
-                searcher,
-                weight.as_ref(),
-                r.address,
-                compiled,
-                &passage,
-            )?),
-            None => None,
-        };
+        let explain = explainer.explain(index, searcher, compiled, r, &passage)?;
         hits.push(Hit {
             rank: i + 1,
             score: r.score,

@@ -5,9 +5,11 @@ use crate::common::{highlighted, highlighted_words, json_hits, zoek};
 
 const SEED: &str = "2020-11-18-trump-ontslaat-krebs.txt";
 
+// These tests check matching, so they list every matching passage: `--match all`.
+
 #[test]
 fn a_compound_head_finds_the_compound() {
-    let hits = json_hits(&["-n", "50", "fraude"]);
+    let hits = json_hits(&["--match", "all", "-n", "50", "fraude"]);
     let seed_compounds: Vec<&serde_json::Value> = hits
         .iter()
         .filter(|h| h["path"].as_str().unwrap().ends_with(SEED))
@@ -37,7 +39,7 @@ fn a_compound_head_finds_the_compound() {
 
 #[test]
 fn a_compound_query_also_finds_its_parts_ranked_below_the_compound() {
-    let hits = json_hits(&["-n", "50", "verkiezingsfraude"]);
+    let hits = json_hits(&["--match", "all", "-n", "50", "verkiezingsfraude"]);
     let has_compound =
         |h: &serde_json::Value| h["passage"].as_str().unwrap().contains("verkiezingsfraude");
     let compound: Vec<usize> = (0..hits.len())
@@ -80,7 +82,7 @@ fn corrected_conflation_joins_forms_snowball_misses() {
 #[test]
 fn per_article_ranks_whole_articles() {
     // No single passage of the seed holds both words; the article as a whole does.
-    let hits = json_hits(&["--per-article", "reuters pennsylvania"]);
+    let hits = json_hits(&["--match", "all", "--per-article", "reuters pennsylvania"]);
     assert_eq!(hits.len(), 1, "{hits:#?}");
     assert!(hits[0]["path"].as_str().unwrap().ends_with(SEED));
     assert!(
@@ -88,7 +90,7 @@ fn per_article_ranks_whole_articles() {
         "its best passage is shown"
     );
     assert!(
-        json_hits(&["reuters pennsylvania"]).is_empty(),
+        json_hits(&["--match", "all", "reuters pennsylvania"]).is_empty(),
         "no passage has both"
     );
 }

@@ -64,10 +64,11 @@ fn years_and_days_as_bounds() {
 
 #[test]
 fn a_date_filter_leaves_out_articles_without_a_date() {
-    let all = json_hits(&["-n", "500", EVERYWHERE]);
+    // Every matching passage, to count them: every word required.
+    let all = json_hits(&["--match", "all", "-n", "500", EVERYWHERE]);
     let undated = all.iter().filter(|h| h["date"].is_null()).count();
     assert!(undated > 0, "the corpus has undated articles");
-    let dated = json_hits(&["-n", "500", "--since", "2000", EVERYWHERE]);
+    let dated = json_hits(&["--match", "all", "-n", "500", "--since", "2000", EVERYWHERE]);
     assert_eq!(dated.len(), all.len() - undated);
     // Also when the date filter is negated: NOT 2019 is not "anything without a date".
     let not_2019 = json_hits(&["-n", "500", "de -date:2019"]);
@@ -76,7 +77,7 @@ fn a_date_filter_leaves_out_articles_without_a_date() {
         assert!(date.is_some_and(|d| !d.starts_with("2019")));
     }
     // And --explain says so, with how many passages it left out.
-    let run = search(&["--explain", "--since", "2000", EVERYWHERE]);
+    let run = search(&["--match", "all", "--explain", "--since", "2000", EVERYWHERE]);
     assert_eq!(run.code, 0);
     let note = run
         .stdout
@@ -194,7 +195,8 @@ fn bad_dates_and_filters_are_one_line_errors() {
 fn sort_by_date_both_ways_with_undated_last() {
     let oldest = json_hits(&["-n", "500", "--sort", "date", EVERYWHERE]);
     let newest = json_hits(&["-n", "500", "--sort", "-date", EVERYWHERE]);
-    let relevance = json_hits(&["-n", "500", EVERYWHERE]);
+    // Sorted by date, every word is required, as with `--match all`.
+    let relevance = json_hits(&["--match", "all", "-n", "500", EVERYWHERE]);
     assert_eq!(oldest.len(), relevance.len());
     for (hits, newest_first) in [(&oldest, false), (&newest, true)] {
         let ds = dates(hits);

@@ -204,11 +204,22 @@ fn explain_parts_add_up_to_the_score_with_their_boosts() {
         for hit in json_hits(&["-n", "20", "--explain", query]) {
             let parts = hit["explain"]["parts"].as_array().unwrap();
             assert!(!parts.is_empty());
-            let sum: f64 = parts.iter().map(|p| p["value"].as_f64().unwrap()).sum();
+            // The parts add up, and the factors (ranked search) multiply the sum.
+            let is_factor = |p: &&serde_json::Value| p["kind"] == "factor";
+            let sum: f64 = parts
+                .iter()
+                .filter(|p| !is_factor(p))
+                .map(|p| p["value"].as_f64().unwrap())
+                .sum();
+            let product: f64 = parts
+                .iter()
+                .filter(is_factor)
+                .map(|p| p["value"].as_f64().unwrap())
+                .product();
             let score = hit["score"].as_f64().unwrap();
             assert!(
-                (sum - score).abs() < 1e-3 * score.max(1.0),
-                "{query}: {sum} vs {score}"
+                (sum * product - score).abs() < 1e-3 * score.max(1.0),
+                "{query}: {sum} × {product} vs {score}"
             );
             for p in parts {
                 if p["kind"] == "term" {

@@ -23,17 +23,21 @@ struct Step {
 /// The transcripts of `readme`: one list of steps per block.
 fn transcripts(readme: &str) -> Vec<Vec<Step>> {
     let mut blocks = Vec::new();
-    let mut current: Option<Vec<Step>> = None;
+    // The steps of the block being read, and the indentation of its fence (a block in a
+    // list item is indented).
+    let mut current: Option<(Vec<Step>, usize)> = None;
     for (i, line) in readme.lines().enumerate() {
-        match (&mut current, line) {
-            (None, "```text") => current = Some(Vec::new()),
+        let indent = line.len() - line.trim_start().len();
+        match (&mut current, line.trim_start()) {
+            (None, "```text") => current = Some((Vec::new(), indent)),
             (Some(_), "```") => {
-                let block = current.take().unwrap_or_default();
+                let (block, _) = current.take().unwrap_or_default();
                 if !block.is_empty() {
                     blocks.push(block);
                 }
             }
-            (Some(steps), line) => {
+            (Some((steps, fence)), _) => {
+                let line = line.get(*fence..).unwrap_or_default();
                 if let Some(command) = line.strip_prefix("$ ") {
                     steps.push(Step {
                         command: command.to_string(),

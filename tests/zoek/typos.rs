@@ -9,7 +9,8 @@ use crate::common::{highlighted, highlighted_words, json_hits, json_summary, pla
 fn a_fuzzy_word_finds_the_spelling_within_its_edits() {
     assert!(json_hits(&["verkiezingsfruade"]).is_empty());
     assert!(json_hits(&["verkiezingsfruade~0"]).is_empty());
-    let exact = json_hits(&["-n", "50", "verkiezingsfraude"]);
+    // A fuzzy word wants every word, as operators do: compare with the word so searched.
+    let exact = json_hits(&["--match", "all", "-n", "50", "verkiezingsfraude"]);
     for query in [
         "verkiezingsfruade~",
         "verkiezingsfruade~1",

@@ -1,0 +1,251 @@
+//! Ranked search, the default: every article that holds a word of the query is found, and
+//! the best ones are ranked by [`score`](super::score), which rewards holding all of the
+//! query, its rare words, close together and early.
+//!
+//! Articles are gathered by BM25 over every term of the query (any word, or any part of a
+//! compound word, finds one); the first [`POOL`] of them are scored again and reordered,
+//! and any further ones follow in their BM25 order, with scores scaled under the last
+//! rescored one. The order is therefore the same whatever the limit: the first k results
+//! of a larger limit are the first k of a smaller one. Passages are chosen within the
+//! ranked articles: the best few of the first articles, one of each after them, so a first
+//! screen covers many articles; a passage that holds no query word comes after every
+//! passage that does.
+
+use std::collections::HashMap;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{DocAddress, Searcher};
+
+use super::explain::ScorePart;
+use super::options::SortOrder;
+use super::rank::{self, Ranked};
+use super::score::{self, Features, Scorer, Stats, Words};
+use crate::index::{Level, Schema};
+
+/// How many candidates are scored again and reordered.
+pub const POOL: usize = 100;
+/// The first articles of the passage view may show this many passages; the rest one.
+const TOP_ARTICLES: usize = 3;
+const PASSAGES_OF_TOP_ARTICLES: usize = 2;
+/// Articles whose passages are scored at a time, while the passage view fills up.
+const ARTICLES_AT_A_TIME: usize = 8;
+
+/// One ranked article: its rank entry (score, keys, address) and, when it was rescored,
+/// what it holds of the query.
+pub struct RankedArticle {
+    pub ranked: Ranked,
+    pub features: Option<Features>,
+}
+
+/// The passages a view shows, and whether passages with a query word filled it (else more
+/// articles could still give some, which would come before those without).
+pub struct Shown {
+    pub passages: Vec<Ranked>,
+    pub complete: bool,
+}
+
+/// The query's words with their statistics at both levels, and the query that gathers
+/// candidates.
+pub struct Ranking<'a> {
+    pub searcher: &'a Searcher,
+    pub schema: &'a Schema,
+    pub words: Words,
+    article_stats: Stats,
+    passage_stats: Stats,
+}
+
+impl<'a> Ranking<'a> {
+    pub fn new(searcher: &'a Searcher, schema: &'a Schema, words: Words) -> tantivy::Result<Self> {
+        let article_stats = Stats::new(searcher, schema, Level::Article, &words)?;
+        let passage_stats = Stats::new(searcher, schema, Level::Passage, &words)?;
+        Ok(Ranking {
+            searcher,
+            schema,
+            words,
+            article_stats,
+            passage_stats,
+        })
+    }
+
+    fn scorer(&self, level: Level) -> Scorer<'_> {
+        Scorer {
+            words: &self.words,
+            stats: match level {
+                Level::Article => &self.article_stats,
+                Level::Passage => &self.passage_stats,
+            },
+        }
+    }
+
+    /// The best `limit` articles of `candidates` (an article-level query).
+    pub fn articles(
+        &self,
+        candidates: &dyn Query,
+        limit: usize,
+    ) -> tantivy::Result<Vec<RankedArticle>> {
+        let first = rank::rank(
+            self.searcher,
+            self.schema,
+            Level::Article,
+            candidates,
+            limit.max(POOL),
+            SortOrder::Relevance,
+        )?;
+        let (pool, tail) = first.split_at(first.len().min(POOL));
+        let addresses: Vec<DocAddress> = pool.iter().map(|r| r.address).collect();
+        let features = score::features(
+            self.searcher,
+            self.schema,
+            Level::Article,
+            &self.words,
+            &addresses,
+        )?;
+        let scorer = self.scorer(Level::Article);
+        let mut ranked: Vec<RankedArticle> = pool
+            .iter()
+            .zip(features)
+            .filter_map(|(r, features)| {
+                let score = scorer.score(&features).score;
+                (score > 0.0).then_some(RankedArticle {
+                    ranked: Ranked { score, ..*r },
+                    features: Some(features),
+                })
+            })
+            .collect();
+        ranked.sort_by(|a, b| rank::by_relevance(&a.ranked, &b.ranked));
+        // The rest keep their order, under the last rescored score.
+        let floor = ranked.last().map_or(1.0, |a| a.ranked.score);
+        let top = tail.first().map_or(1.0, |r| r.score.max(f32::MIN_POSITIVE));
+        let scale = floor / top * (1.0 - 1.0 / 1024.0);
+        ranked.extend(tail.iter().map(|r| RankedArticle {
+            ranked: Ranked {
+                score: r.score * scale,
+                ..*r
+            },
+            features: None,
+        }));
+        ranked.truncate(limit);
+        Ok(ranked)
+    }
+
+    /// The score of `article` explained, part by part.
+    pub fn explain(&self, article: &RankedArticle) -> tantivy::Result<Vec<ScorePart>> {
+        let scorer = self.scorer(Level::Article);
+        let features = match &article.features {
+            Some(features) => features.clone(),
+            None => score::features(
+                self.searcher,
+                self.schema,
+                Level::Article,
+                &self.words,
+                &[article.ranked.address],
+            )?
+            .remove(0),
+        };
+        Ok(scorer.explain(&features))
+    }
+
+    /// The scored passages of `articles`, best first within each article.
+    fn passages_of(
+        &self,
+        articles: &[RankedArticle],
+    ) -> tantivy::Result<HashMap<u64, Vec<Ranked>>> {
+        if articles.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let any_of: Vec<(Occur, Box<dyn Query>)> = articles
+            .iter()
+            .map(|a| (Occur::Should, self.schema.of_article(a.ranked.article)))
+            .collect();
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(any_of)) as Box<dyn Query>,
+            ),
+            (Occur::Must, self.schema.level_filter(Level::Passage)),
+        ]);
+        let mut addresses: Vec<DocAddress> = self
+            .searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        addresses.sort();
+        let features = score::features(
+            self.searcher,
+            self.schema,
+            Level::Passage,
+            &self.words,
+            &addresses,
+        )?;
+        let scorer = self.scorer(Level::Passage);
+        let mut by_article: HashMap<u64, Vec<Ranked>> = HashMap::new();
+        let mut keys = rank::SegmentKeys::new(self.searcher);
+        for features in &features {
+            let scored = scorer.score(features);
+            let score = if scored.body { scored.score } else { 0.0 };
+            let ranked = keys.ranked(score, features.address)?;
+            by_article.entry(ranked.article).or_default().push(ranked);
+        }
+        for passages in by_article.values_mut() {
+            passages.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ordinal.cmp(&b.ordinal)));
+        }
+        Ok(by_article)
+    }
+
+    /// The passages to show for ranked `articles`, up to `limit`, each with its article's
+    /// score: one per article with `per_article`, else the best few of the first articles
+    /// and one of each after them, every passage without a query word after those with one.
+    pub fn passages(
+        &self,
+        articles: &[RankedArticle],
+        limit: usize,
+        per_article: bool,
+    ) -> tantivy::Result<Shown> {
+        let mut shown = Vec::new();
+        let mut without_words = Vec::new();
+        for (chunk_at, chunk) in articles.chunks(ARTICLES_AT_A_TIME).enumerate() {
+            let scored = self.passages_of(chunk)?;
+            for (i, article) in chunk.iter().enumerate() {
+                let rank = chunk_at * ARTICLES_AT_A_TIME + i;
+                let passages = scored
+                    .get(&article.ranked.article)
+                    .map_or(&[][..], Vec::as_slice);
+                let with_score = |p: &Ranked| Ranked {
+                    score: article.ranked.score,
+                    ..*p
+                };
+                let matched: Vec<&Ranked> = passages.iter().filter(|p| p.score > 0.0).collect();
+                let first = passages.iter().min_by_key(|p| p.ordinal);
+                if matched.is_empty() {
+                    if let Some(first) = first {
+                        if per_article {
+                            shown.push(with_score(first));
+                        } else {
+                            without_words.push(with_score(first));
+                        }
+                    }
+                    continue;
+                }
+                let cap = if per_article {
+                    1
+                } else if rank < TOP_ARTICLES {
+                    PASSAGES_OF_TOP_ARTICLES
+                } else {
+                    1
+                };
+                shown.extend(matched.into_iter().take(cap).map(with_score));
+            }
+            if shown.len() >= limit {
+                break;
+            }
+        }
+        let complete = shown.len() >= limit;
+        shown.extend(without_words);
+        shown.truncate(limit);
+        Ok(Shown {
+            passages: shown,
+            complete,
+        })
+    }
+}

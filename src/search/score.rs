@@ -1,0 +1,509 @@
+//! The ranked score: how much of a query an article or a passage holds, and where.
+//!
+//! A document's score is the sum over the query's words of BM25 in the title (×2) and the
+//! body, with each word standing for its own term, its term inside larger compounds (×0.25)
+//! and, for a compound query word, its parts (×0.6 all together; the head or the whole
+//! modifier alone ×0.4); plus the proximity of different query words in the body
+//! (Büttcher, Clarke & Lushman 2006). It is then multiplied by how much of the query's
+//! weight the document holds (each word weighs its idf; a word found only through a part
+//! counts half), how much of it one 50-word stretch of the body holds, and how much of it
+//! stands in the title or the first 60 words. BM25 uses k1 = 1.2, b = 0.85 and idf to the
+//! power 0.8. Measured choice by choice on the known-item task and the development topics:
+//! `bench/relevance-variants.md`.
+
+use std::collections::HashMap;
+
+use tantivy::postings::Postings;
+use tantivy::query::Bm25StatisticsProvider;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
+
+use super::explain::{PartKind, ScorePart};
+use crate::index::{Level, Schema, TextField};
+use crate::query::compile::{RankedWord, ALONE_BOOST, PART_BOOST, TITLE_BOOST};
+
+const K1: f32 = 1.2;
+const B: f32 = 0.85;
+/// idf is raised to this power: rare words count, but one rare word does not drown the
+/// rest of a long query.
+const IDF_POWER: f32 = 0.8;
+/// Weight of a compound query word's parts found together (`fraude` near `verkiezingen` for
+/// `verkiezingsfraude`), and of a hyphenated word's words found apart.
+const SPLIT_WEIGHT: f32 = 0.6;
+const HYPHEN_SPLIT_WEIGHT: f32 = 0.5;
+/// How much a word found only through its head or modifier counts towards coverage.
+const ALONE_DEGREE: f32 = 0.5;
+/// Weight of the proximity of different query words.
+const PROXIMITY_WEIGHT: f32 = 1.0;
+/// The stretch of body words whose coverage counts, and the lead of an article.
+const WINDOW_WORDS: u32 = 50;
+const LEAD_WORDS: u32 = 60;
+/// The three factors: `coverage^0.5`, `max(window, 0.05)^0.5`, `(0.5 + 0.5·lead)^0.6`.
+const COVERAGE_POWER: f32 = 0.5;
+const WINDOW_FLOOR: f32 = 0.05;
+const WINDOW_POWER: f32 = 0.5;
+const LEAD_FLOOR: f32 = 0.5;
+const LEAD_POWER: f32 = 0.6;
+
+/// A query word, its terms as indices into [`Words::terms`].
+#[derive(Debug, Clone)]
+struct Word {
+    own: Vec<usize>,
+    inside: Option<usize>,
+    parts: Vec<(usize, Option<usize>)>,
+    hyphenated: bool,
+}
+
+impl Word {
+    /// Every term that stands for the word.
+    fn terms(&self) -> impl Iterator<Item = usize> + '_ {
+        self.own.iter().copied().chain(self.inside).chain(
+            self.parts
+                .iter()
+                .flat_map(|&(p, q)| std::iter::once(p).chain(q)),
+        )
+    }
+}
+
+/// The words of a ranked query and the distinct terms they stand for.
+#[derive(Debug, Clone)]
+pub struct Words {
+    pub terms: Vec<String>,
+    words: Vec<Word>,
+}
+
+impl Words {
+    pub fn new(ranked: &[RankedWord]) -> Words {
+        let mut terms: Vec<String> = Vec::new();
+        let mut index = |term: &str| match terms.iter().position(|t| t == term) {
+            Some(i) => i,
+            None => {
+                terms.push(term.to_string());
+                terms.len() - 1
+            }
+        };
+        let words = ranked
+            .iter()
+            .map(|w| Word {
+                own: w.own.iter().map(|t| index(t)).collect(),
+                inside: w.inside.as_deref().map(&mut index),
+                parts: w
+                    .parts
+                    .iter()
+                    .map(|(p, q)| (index(p), q.as_deref().map(&mut index)))
+                    .collect(),
+                hyphenated: w.hyphenated,
+            })
+            .collect();
+        Words { terms, words }
+    }
+}
+
+/// BM25 statistics of the query's terms over the documents of one level.
+pub struct Stats {
+    /// Per field (title, body), per term.
+    idf: [Vec<f32>; 2],
+    average_length: [f32; 2],
+}
+
+const FIELDS: [TextField; 2] = [TextField::Title, TextField::Body];
+
+impl Stats {
+    pub fn new(
+        searcher: &Searcher,
+        schema: &Schema,
+        level: Level,
+        words: &Words,
+    ) -> tantivy::Result<Stats> {
+        let docs = searcher.doc_freq(&schema.level_term(level))?.max(1) as f32;
+        let mut idf = [Vec::new(), Vec::new()];
+        let mut average_length = [1.0; 2];
+        for (i, which) in FIELDS.into_iter().enumerate() {
+            let field = schema.text_field(level, which);
+            average_length[i] = (searcher.total_num_tokens(field)? as f32 / docs).max(1.0);
+            for term in &words.terms {
+                let df = searcher.doc_freq(&Term::from_field_text(field, term))? as f32;
+                let plain = ((docs - df + 0.5) / (df + 0.5)).ln_1p().max(0.0);
+                idf[i].push(plain.powf(IDF_POWER));
+            }
+        }
+        Ok(Stats {
+            idf,
+            average_length,
+        })
+    }
+}
+
+/// What one document holds of the query's terms.
+#[derive(Debug, Clone)]
+pub struct Features {
+    pub address: DocAddress,
+    /// Term frequency per field (title, body) per term.
+    tf: [Vec<u32>; 2],
+    /// Field lengths in words.
+    length: [u32; 2],
+    /// Positions of each term in the body.
+    positions: Vec<Vec<u32>>,
+}
+
+/// Reads the features of `docs` from the postings of the level's fields.
+pub fn features(
+    searcher: &Searcher,
+    schema: &Schema,
+    level: Level,
+    words: &Words,
+    docs: &[DocAddress],
+) -> tantivy::Result<Vec<Features>> {
+    let terms = words.terms.len();
+    let mut out: Vec<Features> = docs
+        .iter()
+        .map(|&address| Features {
+            address,
+            tf: [vec![0; terms], vec![0; terms]],
+            length: [0; 2],
+            positions: vec![Vec::new(); terms],
+        })
+        .collect();
+    let mut by_segment: HashMap<u32, Vec<(DocId, usize)>> = HashMap::new();
+    for (i, address) in docs.iter().enumerate() {
+        by_segment
+            .entry(address.segment_ord)
+            .or_default()
+            .push((address.doc_id, i));
+    }
+    let mut positions = Vec::new();
+    for (segment, mut list) in by_segment {
+        list.sort_unstable();
+        let reader = searcher.segment_reader(segment);
+        for (f, which) in FIELDS.into_iter().enumerate() {
+            let field = schema.text_field(level, which);
+            let norms = reader.get_fieldnorms_reader(field)?;
+            for &(doc, i) in &list {
+                out[i].length[f] = norms.fieldnorm(doc);
+            }
+            let inverted = reader.inverted_index(field)?;
+            let body = which == TextField::Body;
+            let option = if body {
+                IndexRecordOption::WithFreqsAndPositions
+            } else {
+                IndexRecordOption::WithFreqs
+            };
+            for (t, text) in words.terms.iter().enumerate() {
+                let term = Term::from_field_text(field, text);
+                let Some(mut postings) = inverted.read_postings(&term, option)? else {
+                    continue;
+                };
+                for &(doc, i) in &list {
+                    let mut at = postings.doc();
+                    if at < doc {
+                        at = postings.seek(doc);
+                    }
+                    if at == TERMINATED {
+                        break;
+                    }
+                    if at == doc {
+                        out[i].tf[f][t] = postings.term_freq();
+                        if body {
+                            positions.clear();
+                            postings.positions(&mut positions);
+                            out[i].positions[t] = positions.clone();
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A document's ranked score, and whether its body matched at all.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scored {
+    pub score: f32,
+    pub body: bool,
+}
+
+/// Scores documents of one level for one query.
+pub struct Scorer<'a> {
+    pub words: &'a Words,
+    pub stats: &'a Stats,
+}
+
+/// Where the parts of an explanation go, when one is asked for.
+type Parts<'p> = Option<&'p mut Vec<ScorePart>>;
+
+impl Scorer<'_> {
+    pub fn score(&self, doc: &Features) -> Scored {
+        self.score_explained(doc, None)
+    }
+
+    /// The score and its parts: BM25 per term and field, proximity, then the factors.
+    pub fn explain(&self, doc: &Features) -> Vec<ScorePart> {
+        let mut parts = Vec::new();
+        self.score_explained(doc, Some(&mut parts));
+        parts
+    }
+
+    fn bm25(
+        &self,
+        doc: &Features,
+        field: usize,
+        term: usize,
+        weight: f32,
+        parts: &mut Parts,
+    ) -> f32 {
+        let tf = doc.tf[field][term] as f32;
+        if tf == 0.0 || weight == 0.0 {
+            return 0.0;
+        }
+        let length = doc.length[field] as f32;
+        let average = self.stats.average_length[field];
+        let norm = K1 * (1.0 - B + B * length / average);
+        let tf_factor = tf * (K1 + 1.0) / (tf + norm);
+        let idf = self.stats.idf[field][term];
+        let value = weight * idf * tf_factor;
+        if let Some(parts) = parts {
+            parts.push(ScorePart {
+                value,
+                kind: PartKind::Term,
+                // As the query names fields (an article's and a passage's title alike).
+                field: Some(["title", "body"][field].to_string()),
+                term: Some(self.words.terms[term].clone()),
+                boost: weight,
+                idf: Some(idf),
+                tf: Some(tf_factor),
+                freq: Some(tf),
+                length: Some(length),
+                avg_length: Some(average),
+                description: None,
+            });
+        }
+        value
+    }
+
+    /// A word's score in one field (weighted by `field_weight`) and how fully it matched:
+    /// 1 through its own term, its term inside a compound or all its parts; half through
+    /// its head or modifier alone.
+    fn word(
+        &self,
+        doc: &Features,
+        field: usize,
+        field_weight: f32,
+        word: &Word,
+        parts: &mut Parts,
+    ) -> (f32, f32) {
+        let mut own = 0.0;
+        for &t in &word.own {
+            own += self.bm25(doc, field, t, field_weight, parts);
+        }
+        let inside = word.inside.map_or(0.0, |t| {
+            self.bm25(doc, field, t, field_weight * PART_BOOST, parts)
+        });
+        let mut degree: f32 = if own > 0.0 || inside > 0.0 { 1.0 } else { 0.0 };
+        let mut split = 0.0;
+        if !word.parts.is_empty() {
+            let present: Vec<bool> = word
+                .parts
+                .iter()
+                .map(|&(p, q)| doc.tf[field][p] > 0 || q.is_some_and(|q| doc.tf[field][q] > 0))
+                .collect();
+            let last = present.len() - 1;
+            let all = present.iter().all(|&p| p);
+            // A modifier of several parts (voet + bal of voetbalrellen) counts only whole.
+            let modifier_whole = present[..last].iter().all(|&p| p);
+            for (i, &(p, q)) in word.parts.iter().enumerate() {
+                let weight = if all {
+                    if word.hyphenated {
+                        HYPHEN_SPLIT_WEIGHT
+                    } else {
+                        SPLIT_WEIGHT
+                    }
+                } else if word.hyphenated || !present[i] || (i < last && !modifier_whole) {
+                    0.0
+                } else {
+                    ALONE_BOOST
+                };
+                let weight = weight * field_weight;
+                split += self.bm25(doc, field, p, weight, parts);
+                if let Some(q) = q {
+                    split += self.bm25(doc, field, q, weight, parts);
+                }
+            }
+            if all {
+                degree = 1.0;
+            } else if split > 0.0 {
+                degree = degree.max(ALONE_DEGREE);
+            }
+        }
+        let score = own + inside + split;
+        (score, if score > 0.0 { degree } else { 0.0 })
+    }
+
+    /// A word's weight for coverage: the idf of its own term in the body (of its rarest
+    /// part when it has no own term).
+    fn weight(&self, word: &Word) -> f32 {
+        let idf = &self.stats.idf[1];
+        let own = word.own.iter().map(|&t| idf[t]).fold(0.0, f32::max);
+        if own > 0.0 {
+            own
+        } else {
+            word.parts.iter().map(|&(p, _)| idf[p]).fold(0.0, f32::max)
+        }
+    }
+
+    fn score_explained(&self, doc: &Features, mut parts: Parts) -> Scored {
+        let words = &self.words.words;
+        let weights: Vec<f32> = words.iter().map(|w| self.weight(w)).collect();
+        let total_weight: f32 = weights.iter().sum();
+        let mut total = 0.0;
+        let mut matched = 0.0;
+        let mut body = false;
+        for (word, &weight) in words.iter().zip(&weights) {
+            let (title, title_degree) = self.word(doc, 0, TITLE_BOOST, word, &mut parts);
+            let (in_body, body_degree) = self.word(doc, 1, 1.0, word, &mut parts);
+            body |= in_body > 0.0;
+            total += title + in_body;
+            matched += weight * title_degree.max(body_degree);
+        }
+        let proximity = PROXIMITY_WEIGHT * self.proximity(doc, &weights);
+        if proximity > 0.0 {
+            total += proximity;
+            if let Some(parts) = parts.as_deref_mut() {
+                parts.push(ScorePart {
+                    value: proximity,
+                    kind: PartKind::Other,
+                    boost: PROXIMITY_WEIGHT,
+                    description: Some("proximity of different query words in the body".into()),
+                    ..ScorePart::default()
+                });
+            }
+        }
+        if total_weight <= 0.0 {
+            return Scored { score: 0.0, body };
+        }
+        let coverage = matched / total_weight;
+        let window = self.window(doc, &weights) / total_weight;
+        let lead = self.lead(doc, &weights) / total_weight;
+        let factors = [
+            (
+                coverage.powf(COVERAGE_POWER),
+                format!("coverage: {:.0}% of the query's weight", 100.0 * coverage),
+            ),
+            (
+                window.max(WINDOW_FLOOR).powf(WINDOW_POWER),
+                format!(
+                    "window: {:.0}% of it within {WINDOW_WORDS} words",
+                    100.0 * window
+                ),
+            ),
+            (
+                (LEAD_FLOOR + (1.0 - LEAD_FLOOR) * lead).powf(LEAD_POWER),
+                format!(
+                    "lead: {:.0}% of it in the title or the first {LEAD_WORDS} words",
+                    100.0 * lead
+                ),
+            ),
+        ];
+        for (factor, description) in factors {
+            total *= factor;
+            if let Some(parts) = parts.as_deref_mut() {
+                parts.push(ScorePart {
+                    value: factor,
+                    kind: PartKind::Factor,
+                    boost: 1.0,
+                    description: Some(description),
+                    ..ScorePart::default()
+                });
+            }
+        }
+        Scored { score: total, body }
+    }
+
+    /// The body positions of every term of each word: (position, word).
+    fn occurrences(&self, doc: &Features) -> Vec<(u32, usize)> {
+        let mut occurrences: Vec<(u32, usize)> = Vec::new();
+        for (w, word) in self.words.words.iter().enumerate() {
+            for t in word.terms() {
+                occurrences.extend(doc.positions[t].iter().map(|&p| (p, w)));
+            }
+        }
+        occurrences.sort_unstable();
+        occurrences.dedup();
+        occurrences
+    }
+
+    /// Büttcher, Clarke & Lushman (2006): neighbouring occurrences of different query words
+    /// add the other word's weight over their distance squared to each, saturated like
+    /// BM25's term frequency.
+    fn proximity(&self, doc: &Features, weights: &[f32]) -> f32 {
+        let occurrences = self.occurrences(doc);
+        let mut accumulated = vec![0.0f32; weights.len()];
+        for pair in occurrences.windows(2) {
+            let ((p1, w1), (p2, w2)) = (pair[0], pair[1]);
+            if w1 == w2 || p1 == p2 {
+                continue;
+            }
+            let distance = (p2 - p1) as f32;
+            accumulated[w1] += weights[w2] / (distance * distance);
+            accumulated[w2] += weights[w1] / (distance * distance);
+        }
+        let norm = K1 * (1.0 - B + B * doc.length[1] as f32 / self.stats.average_length[1]);
+        accumulated
+            .iter()
+            .zip(weights)
+            .map(|(a, w)| w.min(1.0) * a * (K1 + 1.0) / (a + norm))
+            .sum()
+    }
+
+    /// Whether word `w` is in the title by one of its own terms.
+    fn in_title(&self, doc: &Features, w: usize) -> bool {
+        self.words.words[w].own.iter().any(|&t| doc.tf[0][t] > 0)
+    }
+
+    /// The largest weight of distinct query words within one stretch of
+    /// [`WINDOW_WORDS`] body words; words in the title count in every stretch.
+    fn window(&self, doc: &Features, weights: &[f32]) -> f32 {
+        let occurrences = self.occurrences(doc);
+        let in_title: Vec<bool> = (0..weights.len()).map(|w| self.in_title(doc, w)).collect();
+        let mut current: f32 = (0..weights.len())
+            .filter(|&w| in_title[w])
+            .map(|w| weights[w])
+            .sum();
+        let mut best = current;
+        let mut count = vec![0u32; weights.len()];
+        let mut low = 0;
+        for high in 0..occurrences.len() {
+            let (position, w) = occurrences[high];
+            if count[w] == 0 && !in_title[w] {
+                current += weights[w];
+            }
+            count[w] += 1;
+            while occurrences[low].0 + WINDOW_WORDS <= position {
+                let gone = occurrences[low].1;
+                count[gone] -= 1;
+                if count[gone] == 0 && !in_title[gone] {
+                    current -= weights[gone];
+                }
+                low += 1;
+            }
+            best = best.max(current);
+        }
+        best
+    }
+
+    /// The weight of the query words in the title or the first [`LEAD_WORDS`] body words.
+    fn lead(&self, doc: &Features, weights: &[f32]) -> f32 {
+        self.words
+            .words
+            .iter()
+            .enumerate()
+            .filter(|(w, word)| {
+                self.in_title(doc, *w)
+                    || word
+                        .terms()
+                        .any(|t| doc.positions[t].first().is_some_and(|&p| p < LEAD_WORDS))
+            })
+            .map(|(w, _)| weights[w])
+            .sum()
+    }
+}
