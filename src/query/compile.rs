@@ -293,6 +293,71 @@ impl Compiled {
         self.has_date_filter
     }
 
+    /// The query that gathers the candidates of a ranked search at `level`: any term of
+    /// `words` in the title or the body, each as one weighted term clause (so that tantivy
+    /// can prune by block), required filters, excluded words.
+    pub fn candidates(
+        &self,
+        schema: &Schema,
+        level: Level,
+        words: &[RankedWord],
+    ) -> Box<dyn Query> {
+        let builder = Builder {
+            schema,
+            level,
+            mode: MatchMode::All,
+            neutral_dates: false,
+        };
+        let mut terms: Vec<(&str, f32)> = Vec::new();
+        for word in words {
+            for own in &word.own {
+                terms.push((own, 1.0));
+            }
+            if let Some(inside) = &word.inside {
+                terms.push((inside, PART_BOOST));
+            }
+            for (plain, part) in &word.parts {
+                // A hyphenated word's words find it; a compound's head or modifier alone, less.
+                let weight = if word.hyphenated { 1.0 } else { ALONE_BOOST };
+                terms.push((plain, weight));
+                if let Some(part) = part {
+                    terms.push((part, weight));
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (term, weight) in terms {
+            if !seen.insert(term) {
+                continue;
+            }
+            for (field, boost) in builder.fields_of(Scope::All) {
+                any.push((
+                    Occur::Should,
+                    boosted(term_query(field, term), weight * boost),
+                ));
+            }
+        }
+        let mut clauses = vec![(Occur::Must, combine(any))];
+        let items: Vec<&(Presence, Plan)> = match &self.plan {
+            Plan::And(items) => items.iter().collect(),
+            _ => Vec::new(),
+        };
+        for (presence, plan) in items {
+            match presence {
+                Presence::Excluded => clauses.push((Occur::MustNot, builder.build(plan))),
+                Presence::Wanted if plan.is_filter() => {
+                    clauses.push((Occur::Must, builder.build(plan)))
+                }
+                Presence::Wanted => {}
+            }
+        }
+        if self.loose_date_filter {
+            clauses.push((Occur::Must, filter_clause(schema.has_date())));
+        }
+        combine(clauses)
+    }
+
     /// The words of a query that [`MatchMode::Ranked`] ranks: words of all fields,
     /// filters and exclusions only; `None` for a query with phrases, `OR` between words,
     /// fuzzy words, prefixes or one field, which is searched with every word required.
@@ -825,28 +890,8 @@ impl Builder<'_> {
                 sequence,
                 joined,
                 compound,
-                phrase,
-                stopwords,
-            } => {
-                // A hyphenated word's words alone find ranked candidates too.
-                let alone: Vec<&str> = if self.mode == MatchMode::Ranked && !phrase {
-                    sequence
-                        .iter()
-                        .zip(stopwords)
-                        .filter(|(_, &stop)| !stop && sequence.len() > 1)
-                        .map(|((_, term), _)| term.as_str())
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                self.text(
-                    *scope,
-                    sequence,
-                    joined.as_deref(),
-                    compound.as_ref(),
-                    &alone,
-                )
-            }
+                ..
+            } => self.text(*scope, sequence, joined.as_deref(), compound.as_ref()),
             Plan::Expand {
                 scope,
                 pattern,
@@ -911,14 +956,10 @@ impl Builder<'_> {
         sequence: &[(usize, String)],
         joined: Option<&str>,
         compound: Option<&Compound>,
-        alone: &[&str],
     ) -> Box<dyn Query> {
         self.per_field(scope, |field| {
             let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
                 vec![(Occur::Should, sequence_query(field, sequence))];
-            for term in alone {
-                alternatives.push((Occur::Should, term_query(field, term)));
-            }
             if let Some(joined) = joined {
                 alternatives.push((Occur::Should, term_query(field, joined)));
             }

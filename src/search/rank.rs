@@ -101,16 +101,17 @@ impl Bm25StatisticsProvider for LevelStats<'_> {
     }
 }
 
-/// The best `limit` documents of `level` in `sort` order, exactly: the first k of a
+/// The best `limit` documents of `level` in `sort` order. When `exact`, the first k of a
 /// larger limit are the first k of this one, however the index is split into segments.
 /// Memory grows with what is found, never with `limit`.
-pub fn rank(
+fn rank_by(
     searcher: &Searcher,
     schema: &Schema,
     level: Level,
     query: &dyn Query,
     limit: usize,
     sort: SortOrder,
+    exact: bool,
 ) -> tantivy::Result<Vec<Ranked>> {
     if limit == 0 {
         return Ok(Vec::new());
@@ -129,10 +130,45 @@ pub fn rank(
         limit,
         sort,
         average_length,
+        exact,
     };
     let mut ranked = searcher.search_with_statistics_provider(query, &best, &stats)?;
     ranked.sort_by(order(sort));
     Ok(ranked)
+}
+
+/// The best `limit` documents of `level` by score, exactly (see [`rank_by`]).
+pub fn rank(
+    searcher: &Searcher,
+    schema: &Schema,
+    level: Level,
+    query: &dyn Query,
+    limit: usize,
+    sort: SortOrder,
+) -> tantivy::Result<Vec<Ranked>> {
+    rank_by(searcher, schema, level, query, limit, sort, true)
+}
+
+/// About the best `limit` documents of `level` by score, pruned with tantivy's block bounds
+/// as they are: faster, and the same for the same index and query, but a document whose
+/// block its segment's statistics underrate can be passed over. For a pool of candidates
+/// of a fixed size, which the ranking then reorders.
+pub fn pool(
+    searcher: &Searcher,
+    schema: &Schema,
+    level: Level,
+    query: &dyn Query,
+    limit: usize,
+) -> tantivy::Result<Vec<Ranked>> {
+    rank_by(
+        searcher,
+        schema,
+        level,
+        query,
+        limit,
+        SortOrder::Relevance,
+        false,
+    )
 }
 
 /// The order of `sort`: better first, ties by article and passage order.
@@ -189,6 +225,8 @@ struct Best {
     sort: SortOrder,
     /// The query's average length of each scored field.
     average_length: Vec<(Field, f32)>,
+    /// Whether block bounds are made safe (see [`bound_shortfall`]).
+    exact: bool,
 }
 
 /// A ranked document ordered as its sort says, so that a max-heap holds the worst on top.
@@ -290,7 +328,11 @@ impl Collector for Best {
             // Pruned by score, with thresholds lowered so that no document that can enter
             // is skipped; a tie with the last kept score enters (`next_down`) so that the
             // tie-break decides.
-            let slack = bound_shortfall(reader, &self.average_length);
+            let slack = if self.exact {
+                bound_shortfall(reader, &self.average_length)
+            } else {
+                1.0
+            };
             weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
                 if is_alive(doc) {
                     best.offer(doc, score);

@@ -3,10 +3,10 @@
 //! query, its rare words, close together and early.
 //!
 //! Articles are gathered by BM25 over every term of the query (any word, or any part of a
-//! compound word, finds one); the first [`POOL`] of them are scored again and reordered,
-//! and any further ones follow in their BM25 order, with scores scaled under the last
-//! rescored one. The order is therefore the same whatever the limit: the first k results
-//! of a larger limit are the first k of a smaller one. Passages are chosen within the
+//! compound word, finds one); a pool of the first [`POOL`] of them is scored again and
+//! reordered, and any further ones follow in their BM25 order, with scores scaled under the
+//! last rescored one. The pool does not depend on the limit, so neither does the order: the
+//! first k results of a larger limit are the first k of a smaller one. Passages are chosen within the
 //! ranked articles: the best few of the first articles, one of each after them, so a first
 //! screen covers many articles; a passage that holds no query word comes after every
 //! passage that does.
@@ -23,8 +23,9 @@ use super::rank::{self, Ranked};
 use super::score::{self, Features, Scorer, Stats, Words};
 use crate::index::{Level, Schema};
 
-/// How many candidates are scored again and reordered.
-pub const POOL: usize = 100;
+/// How many candidates are scored again and reordered (from 20 to 1,000 the relevance
+/// figures did not move; bench/relevance-variants.md).
+pub const POOL: usize = 50;
 /// The first articles of the passage view may show this many passages; the rest one.
 const TOP_ARTICLES: usize = 3;
 const PASSAGES_OF_TOP_ARTICLES: usize = 2;
@@ -78,21 +79,14 @@ impl<'a> Ranking<'a> {
         }
     }
 
-    /// The best `limit` articles of `candidates` (an article-level query).
+    /// The best `limit` articles of `candidates` (an article-level query): the pool
+    /// reordered by score, then the other candidates in their BM25 order.
     pub fn articles(
         &self,
         candidates: &dyn Query,
         limit: usize,
     ) -> tantivy::Result<Vec<RankedArticle>> {
-        let first = rank::rank(
-            self.searcher,
-            self.schema,
-            Level::Article,
-            candidates,
-            limit.max(POOL),
-            SortOrder::Relevance,
-        )?;
-        let (pool, tail) = first.split_at(first.len().min(POOL));
+        let pool = rank::pool(self.searcher, self.schema, Level::Article, candidates, POOL)?;
         let addresses: Vec<DocAddress> = pool.iter().map(|r| r.address).collect();
         let features = score::features(
             self.searcher,
@@ -114,18 +108,36 @@ impl<'a> Ranking<'a> {
             })
             .collect();
         ranked.sort_by(|a, b| rank::by_relevance(&a.ranked, &b.ranked));
-        // The rest keep their order, under the last rescored score.
+        if ranked.len() >= limit || pool.len() < POOL {
+            ranked.truncate(limit);
+            return Ok(ranked);
+        }
+        // The rest, in their exact BM25 order without the pool, under the last rescored
+        // score: the same order whatever the limit.
+        let in_pool: std::collections::HashSet<u64> = pool.iter().map(|r| r.article).collect();
+        let wanted = limit - ranked.len();
+        let rest: Vec<Ranked> = rank::rank(
+            self.searcher,
+            self.schema,
+            Level::Article,
+            candidates,
+            wanted.saturating_add(pool.len()),
+            SortOrder::Relevance,
+        )?
+        .into_iter()
+        .filter(|r| !in_pool.contains(&r.article))
+        .take(wanted)
+        .collect();
         let floor = ranked.last().map_or(1.0, |a| a.ranked.score);
-        let top = tail.first().map_or(1.0, |r| r.score.max(f32::MIN_POSITIVE));
+        let top = rest.first().map_or(1.0, |r| r.score.max(f32::MIN_POSITIVE));
         let scale = floor / top * (1.0 - 1.0 / 1024.0);
-        ranked.extend(tail.iter().map(|r| RankedArticle {
+        ranked.extend(rest.into_iter().map(|r| RankedArticle {
             ranked: Ranked {
                 score: r.score * scale,
-                ..*r
+                ..r
             },
             features: None,
         }));
-        ranked.truncate(limit);
         Ok(ranked)
     }
 
@@ -195,7 +207,8 @@ impl<'a> Ranking<'a> {
 
     /// The passages to show for ranked `articles`, up to `limit`, each with its article's
     /// score: one per article with `per_article`, else the best few of the first articles
-    /// and one of each after them, every passage without a query word after those with one.
+    /// and one of each after them; then, when the articles run out before the limit, their
+    /// other passages; every passage without a query word after those with one.
     pub fn passages(
         &self,
         articles: &[RankedArticle],
@@ -203,6 +216,8 @@ impl<'a> Ranking<'a> {
         per_article: bool,
     ) -> tantivy::Result<Shown> {
         let mut shown = Vec::new();
+        // Passages past an article's share, shown only when every article has had its turn.
+        let mut more = Vec::new();
         let mut without_words = Vec::new();
         for (chunk_at, chunk) in articles.chunks(ARTICLES_AT_A_TIME).enumerate() {
             let scored = self.passages_of(chunk)?;
@@ -234,13 +249,18 @@ impl<'a> Ranking<'a> {
                 } else {
                     1
                 };
-                shown.extend(matched.into_iter().take(cap).map(with_score));
+                let mut matched = matched.into_iter().map(with_score);
+                shown.extend(matched.by_ref().take(cap));
+                if !per_article {
+                    more.extend(matched);
+                }
             }
             if shown.len() >= limit {
                 break;
             }
         }
         let complete = shown.len() >= limit;
+        shown.extend(more);
         shown.extend(without_words);
         shown.truncate(limit);
         Ok(Shown {

@@ -184,3 +184,23 @@ pub fn places(hits: &[serde_json::Value]) -> Vec<(String, u64)> {
         })
         .collect()
 }
+
+/// Indexes `files` (name, contents) written to a fresh folder; the index is `<folder>/i`.
+pub fn indexed(files: &[(String, String)]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("c");
+    for (name, contents) in files {
+        write(&corpus, name, contents);
+    }
+    let index = tmp.path().join("i");
+    let run = zoek_in(tmp.path(), &["index", "c", "--index", "i"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (tmp, index)
+}
+
+/// `zoek search` on the index `index` with `args`.
+pub fn search_in(index: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["search", "--index", index.to_str().unwrap()];
+    all.extend_from_slice(args);
+    zoek_in(index.parent().unwrap(), &all, &[])
+}

@@ -17,6 +17,7 @@ mod layers;
 mod lexicon;
 mod narrow;
 mod properties;
+mod ranking;
 mod reading;
 mod readme;
 mod search;
