@@ -123,13 +123,9 @@ pub fn run(
         outcome.notes = explain::notes(index, &searcher, &compiled, matching)?;
     }
     if options.suggest {
-        // "Few" is what the reader sees: fewer than a handful of hits, unless the limit
-        // cut them.
         let found = outcome.len();
-        let few =
-            found < suggest::FEW_HITS && (options.view == View::Count || found < options.limit);
-        outcome.suggestion = suggest::suggest(index, &searcher, input, &compiled.node, few)?
-            .filter(|s| {
+        outcome.suggestion =
+            suggest::suggest(index, &searcher, input, &compiled.node)?.filter(|s| {
                 // Only a suggestion that finds something, and no less than the query.
                 finds_at_least(index, &searcher, &s.query, options, found.max(1))
             });
@@ -154,7 +150,12 @@ fn finds_at_least(
     ) else {
         return false;
     };
-    let query = compiled.query(index.schema(), Level::Passage, options.matching);
+    let query = match compiled.ranked_words() {
+        Some(words) if options.matching == MatchMode::Ranked => {
+            compiled.candidates(index.schema(), Level::Passage, &words)
+        }
+        _ => compiled.query(index.schema(), Level::Passage, options.matching),
+    };
     rank::count(searcher, query.as_ref()).is_ok_and(|count| count.passages >= n as u64)
 }
 

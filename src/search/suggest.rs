@@ -1,14 +1,21 @@
-//! Suggestions ("bedoelde u: verkiezingsfraude?"): a correction of the query's words taken
-//! from the index's own vocabulary, shown when a query finds little.
+//! Suggestions ("did you mean: verkiezingsfraude?"): a correction of the query's words taken
+//! from the index's own vocabulary, only where it helps.
 //!
 //! The index holds stems, so a suggestion is found among stems and then shown as the word
-//! the archive actually writes: the most frequent spelling behind that stem in passages that
-//! hold it ([`surface_forms`]). A word is corrected when
-//! - its term is in no passage, and a term within a few edits is (`verkiezingsfruade`);
+//! the archive actually writes: the spelling behind that stem, in passages that hold it,
+//! closest to what was typed ([`surface_forms`]), and no further from it than the edits
+//! allowed. A word of three letters or more, not a stopword and not a number, is corrected
+//! when
+//! - its term is in no passage, and a term within one or two edits is (`verkiezingsfruade`);
+//! - it is a long word (six letters or more) whose term is in a passage or three, and a term
+//!   one edit away is in thirty times as many (a typo the archive happens to share; a rare
+//!   short word is more often a name or an abbreviation);
 //! - as typed it occurs nowhere, though it matched other words through their stem, and the
-//!   archive writes that stem differently, not just with another ending (`Rute` finds
-//!   `Rutte` because both stem to `rut`; zoek says so);
-//! - the query found little and a term one edit away is in ten times as many passages.
+//!   archive writes that stem within those edits, not just with another ending (`Rute`
+//!   finds `Rutte` because both stem to `rut`; zoek says so).
+//!
+//! So a query whose words are all common gets none, whatever it found, and the correction
+//! replaces only the word's letters, leaving the rest of the query as typed.
 
 use std::collections::HashMap;
 
@@ -17,20 +24,24 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Order, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{fold, DutchAnalyzer};
+use std::ops::Range;
+
+use crate::analysis::{fold, DutchAnalyzer, TokenKind};
 use crate::index::{Level, Schema, TextField, ZoekIndex};
 use crate::query::vocab::{self, Pattern};
-use crate::query::{auto_edits, Node};
-
-/// Fewer hits than this is "little".
-pub const FEW_HITS: usize = 3;
+use crate::query::{auto_edits, Node, Text};
 
 /// How many passages are read to find how a term is written; a term in no more passages
 /// than this is known completely.
 const SAMPLE_PASSAGES: usize = 16;
 
-/// How much more frequent a neighbouring term must be to replace a word that does occur.
-const MORE_FREQUENT: u64 = 10;
+/// How many neighbours (closest and most frequent first) are looked up for a spelling.
+const NEIGHBOURS_READ: usize = 5;
+
+/// A word in no more passages than this is rare enough to be a typo ...
+const RARE_PASSAGES: u64 = 3;
+/// ... when a term within its edits is in this many times as many.
+const MORE_FREQUENT: u64 = 30;
 
 /// A corrected query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,9 +53,9 @@ pub struct Suggestion {
 }
 
 /// The words of the query that must or may match (not negated), as typed.
-fn positive_words(node: &Node, out: &mut Vec<String>) {
+fn positive_words<'n>(node: &'n Node, out: &mut Vec<&'n Text>) {
     match node {
-        Node::Word(word) => out.push(word.text.clone()),
+        Node::Word(word) => out.push(word),
         Node::And(items) | Node::Or(items) => items.iter().for_each(|n| positive_words(n, out)),
         _ => {}
     }
@@ -70,97 +81,119 @@ fn closest_spelling(forms: Vec<(String, usize)>, typed: &str) -> Option<String> 
         .map(|(_, (form, _))| form)
 }
 
-/// `input` with the first stand-alone occurrence of `word` replaced.
-fn replace_word(input: &str, word: &str, by: &str) -> String {
-    let boundary = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "():\"-".contains(c));
-    let mut from = 0;
-    while let Some(found) = input[from..].find(word) {
-        let start = from + found;
-        let end = start + word.len();
-        if boundary(input[..start].chars().next_back()) && boundary(input[end..].chars().next()) {
-            return format!("{}{by}{}", &input[..start], &input[end..]);
-        }
-        from = end;
-    }
-    input.to_string()
-}
-
-/// A correction for the query `input` (parsed as `node`), if one is due; `few` tells
-/// whether the query found little.
+/// A correction for the query `input` (parsed as `node`), if one is due.
 pub fn suggest(
     index: &ZoekIndex,
     searcher: &Searcher,
     input: &str,
     node: &Node,
-    few: bool,
 ) -> tantivy::Result<Option<Suggestion>> {
     let schema = index.schema();
     let fields = passage_fields(schema);
     let analyzer = index.analyzer();
-    let mut words = Vec::new();
-    positive_words(node, &mut words);
-    let mut replaced: Vec<(String, String)> = Vec::new();
-    for word in words {
-        let Some(term) = analyzer.single_term(&word) else {
-            continue;
-        };
-        let edits = auto_edits(&word);
-        let numeric = word.chars().any(|c| c.is_ascii_digit());
-        if edits == 0 || numeric || analyzer.tokens(&word).iter().any(|t| t.stopword) {
-            continue;
-        }
-        let typed = fold::fold(&word);
-        let doc_freq = vocab::doc_freq(searcher, &fields, &term)?;
-        let spelled = |term: &str| -> tantivy::Result<Option<String>> {
-            let forms = surface_forms(searcher, schema, analyzer, term, SAMPLE_PASSAGES)?;
-            Ok(closest_spelling(forms, &typed))
-        };
-        let neighbour = |min_doc_freq: u64, max_edits: u8| -> tantivy::Result<Option<String>> {
-            let pattern = Pattern::Fuzzy {
-                term: term.clone(),
-                edits: max_edits,
+    let mut leaves = Vec::new();
+    positive_words(node, &mut leaves);
+    // (byte range in `input`, the word as typed, its replacement)
+    let mut replaced: Vec<(Range<usize>, String, String)> = Vec::new();
+    for leaf in leaves {
+        for token in analyzer.tokens(&leaf.text) {
+            if token.kind != TokenKind::Word || token.stopword {
+                continue;
+            }
+            let surface = &leaf.text[token.start..token.end];
+            let edits = auto_edits(surface);
+            if edits == 0 || !surface.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            let typed = fold::fold(surface);
+            let correction = correction(index, searcher, &fields, &token.term, &typed, edits)?;
+            let Some(better) = correction else {
+                continue;
             };
-            let best = vocab::expand(searcher, &fields, &pattern)?
-                .unwrap_or_default()
-                .into_iter()
-                .find(|e| e.term != term && e.doc_freq >= min_doc_freq);
-            match best {
-                Some(e) => spelled(&e.term),
-                None => Ok(None),
+            let stopword = analyzer.tokens(&better).iter().any(|t| t.stopword);
+            if fold::fold(&better) == typed || stopword {
+                continue;
             }
-        };
-        let correction = if doc_freq == 0 {
-            neighbour(1, edits)?
-        } else if doc_freq <= SAMPLE_PASSAGES as u64 {
-            // Every passage with the term is read: is the word ever written as typed?
-            let forms = surface_forms(searcher, schema, analyzer, &term, SAMPLE_PASSAGES)?;
-            let typed_occurs = forms.iter().any(|(form, _)| fold::fold(form) == typed);
-            match closest_spelling(forms, &typed) {
-                Some(form) if !typed_occurs && !only_ending_differs(&fold::fold(&form), &typed) => {
-                    Some(form)
-                }
-                _ if few => neighbour(doc_freq.saturating_mul(MORE_FREQUENT), 1)?,
-                _ => None,
-            }
-        } else if few {
-            neighbour(doc_freq.saturating_mul(MORE_FREQUENT), 1)?
-        } else {
-            None
-        };
-        if let Some(better) = correction {
-            if fold::fold(&better) != typed {
-                replaced.push((word.clone(), better));
-            }
+            let at = leaf.span.start + token.start..leaf.span.start + token.end;
+            replaced.push((at, surface.to_string(), better));
         }
     }
     if replaced.is_empty() {
         return Ok(None);
     }
     let mut query = input.to_string();
-    for (word, better) in &replaced {
-        query = replace_word(&query, word, better);
+    for (at, _, better) in replaced.iter().rev() {
+        query.replace_range(at.clone(), better);
     }
-    Ok(Some(Suggestion { query, replaced }))
+    // No control character (a tab pasted into a batch file) reaches the suggestion.
+    let query = query
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(Some(Suggestion {
+        query,
+        replaced: replaced.into_iter().map(|(_, w, b)| (w, b)).collect(),
+    }))
+}
+
+/// The spelling the archive writes for a typed word whose term is `term`, when the word
+/// looks mistyped; see the module documentation.
+fn correction(
+    index: &ZoekIndex,
+    searcher: &Searcher,
+    fields: &[Field],
+    term: &str,
+    typed: &str,
+    edits: u8,
+) -> tantivy::Result<Option<String>> {
+    let schema = index.schema();
+    let analyzer = index.analyzer();
+    // The spelling shown must itself be within the edits of what was typed: two stems a
+    // couple of edits apart can be written far apart (`sybin` and `binn`).
+    let within = |form: &str, edits: u8| {
+        vocab::edit_distance(&fold::fold(form), typed, usize::from(edits)).is_some()
+    };
+    let neighbour = |at_least: u64, edits: u8| -> tantivy::Result<Option<String>> {
+        let pattern = Pattern::Fuzzy {
+            term: term.to_string(),
+            edits,
+        };
+        let candidates = vocab::expand(searcher, fields, &pattern)?.unwrap_or_default();
+        let candidates = candidates
+            .into_iter()
+            .filter(|c| c.term != term && c.doc_freq >= at_least)
+            .take(NEIGHBOURS_READ);
+        for candidate in candidates {
+            let forms =
+                surface_forms(searcher, schema, analyzer, &candidate.term, SAMPLE_PASSAGES)?;
+            if let Some(form) = closest_spelling(forms, typed).filter(|f| within(f, edits)) {
+                return Ok(Some(form));
+            }
+        }
+        Ok(None)
+    };
+    let doc_freq = vocab::doc_freq(searcher, fields, term)?;
+    if doc_freq == 0 {
+        return neighbour(1, edits);
+    }
+    // Only a long word (one allowed two edits): a rare short word is more often a name or
+    // an abbreviation (`Zwaan`, `Apk`) than a slip on a frequent one.
+    if doc_freq <= RARE_PASSAGES && edits >= 2 {
+        if let Some(better) = neighbour(doc_freq.saturating_mul(MORE_FREQUENT), 1)? {
+            return Ok(Some(better));
+        }
+    }
+    if doc_freq > SAMPLE_PASSAGES as u64 {
+        return Ok(None);
+    }
+    // Every passage with the term is read: is the word ever written as typed?
+    let forms = surface_forms(searcher, schema, analyzer, term, SAMPLE_PASSAGES)?;
+    if forms.iter().any(|(form, _)| fold::fold(form) == typed) {
+        return Ok(None);
+    }
+    Ok(closest_spelling(forms, typed)
+        .filter(|form| !only_ending_differs(&fold::fold(form), typed) && within(form, edits)))
 }
 
 /// The title and body fields of passages, where the archive's words are looked up.
@@ -234,18 +267,6 @@ pub fn surface_forms(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn replaces_whole_words_only() {
-        assert_eq!(
-            replace_word("Rute rutebaan", "Rute", "Rutte"),
-            "Rutte rutebaan"
-        );
-        assert_eq!(replace_word("ruteX Rute", "Rute", "Rutte"), "ruteX Rutte");
-        assert_eq!(replace_word("title:Rute", "Rute", "Rutte"), "title:Rutte");
-        assert_eq!(replace_word("(a OR Rute)", "Rute", "Rutte"), "(a OR Rutte)");
-        assert_eq!(replace_word("abc", "Rute", "Rutte"), "abc");
-    }
 
     #[test]
     fn the_spelling_closest_to_the_typed_word_wins() {

@@ -3,7 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::common::{highlighted, highlighted_words, json_hits, json_summary, places, search};
+use crate::common::{
+    bundled_index, highlighted, highlighted_words, indexed, json_hits, json_summary, places,
+    search, search_in, zoek_with_stdin,
+};
 
 #[test]
 fn a_fuzzy_word_finds_the_spelling_within_its_edits() {
@@ -173,4 +176,59 @@ fn well_spelled_queries_get_no_suggestion() {
             "{query}"
         );
     }
+}
+
+/// A corpus where `frequent` is in forty articles and `rare` in one.
+fn frequent_and_rare(frequent: &str, rare: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let mut files: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("f{i}.md"),
+                format!("# Nieuws {i}\n\nHet was {frequent} vandaag, over de hele stad.\n"),
+            )
+        })
+        .collect();
+    files.push((
+        "r.md".into(),
+        format!("# Dier\n\nEen {rare} in de gracht.\n"),
+    ));
+    indexed(&files)
+}
+
+fn suggestion_in(index: &std::path::Path, query: &str) -> Option<String> {
+    let out = search_in(index, &["--json", query]).stdout;
+    let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    summary["suggestion"].as_str().map(str::to_string)
+}
+
+#[test]
+fn a_rare_word_is_corrected_only_when_long_and_far_rarer_than_a_neighbour() {
+    // A short rare word is more often a name than a slip: `Zwaan` stays, beside `zwaar`.
+    let (_tmp, index) = frequent_and_rare("zwaar", "zwaan");
+    assert_eq!(suggestion_in(&index, "zwaan"), None);
+    assert_eq!(suggestion_in(&index, "zwar"), Some("zwaar".into()));
+    // A long word in one article, one edit from a word in forty: a typo the archive shares.
+    let (_tmp, index) = frequent_and_rare("verkiezingsfraude", "verkiezingsfruade");
+    assert_eq!(
+        suggestion_in(&index, "verkiezingsfruade"),
+        Some("verkiezingsfraude".into())
+    );
+}
+
+#[test]
+fn a_suggestion_replaces_only_the_misspelled_word_and_never_with_a_stopword() {
+    // Only the letters of the word are replaced: `Mark` stays as typed.
+    assert_eq!(json_summary(&["Mark Rute"])["suggestion"], "Mark Rutte");
+    // `ovre` is one edit from the stopword `over`, which is no correction.
+    let (_tmp, index) = frequent_and_rare("druk", "kat");
+    assert_eq!(suggestion_in(&index, "ovre druk"), None);
+    // A tab inside a batch query never reaches the suggestion.
+    let bundled = bundled_index().to_str().unwrap();
+    let run = zoek_with_stdin(
+        &["search", "--index", bundled, "--queries", "-", "--json"],
+        "1\tverkiezingsfruade\tstemhokje\n",
+    );
+    let summary = run.stdout.lines().last().unwrap();
+    let summary: serde_json::Value = serde_json::from_str(summary).unwrap();
+    assert_eq!(summary["suggestion"], "verkiezingsfraude stemhokje");
 }
