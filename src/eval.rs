@@ -11,6 +11,9 @@
 //!   grades sorted descending), success@1, success@10 and recall@100, grade > 0 relevant;
 //! * the mean divides by the number of queries in the qrels.
 //!
+//! zoek adds judged@10 (the share of the top 10, out of 10, that the qrels judge at any
+//! grade), which `trec_score.py` does not print.
+//!
 //! A run holds `f32` scores (what the index produces). [`trec_line`] writes them in their
 //! shortest exact form, so reading a zoek run back (here or in `trec_score.py`) gives the
 //! same order, ties included. A foreign run with more digits than an `f32` holds may tie
@@ -220,18 +223,23 @@ pub enum Metric {
     Success1,
     Success10,
     Recall100,
+    /// The share of the top 10 that the qrels judge (at any grade): how far the other
+    /// scores can be trusted, since an unjudged article counts as not relevant.
+    Judged10,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 5] = [
+    pub const ALL: [Metric; 6] = [
         Metric::Mrr10,
         Metric::Ndcg10,
         Metric::Success1,
         Metric::Success10,
         Metric::Recall100,
+        Metric::Judged10,
     ];
 
-    /// The canonical spelling: `mrr@10`, `ndcg@10`, `success@1`, `success@10`, `recall@100`.
+    /// The canonical spelling: `mrr@10`, `ndcg@10`, `success@1`, `success@10`, `recall@100`,
+    /// `judged@10`.
     pub fn name(self) -> &'static str {
         match self {
             Metric::Mrr10 => "mrr@10",
@@ -239,6 +247,7 @@ impl Metric {
             Metric::Success1 => "success@1",
             Metric::Success10 => "success@10",
             Metric::Recall100 => "recall@100",
+            Metric::Judged10 => "judged@10",
         }
     }
 
@@ -287,6 +296,7 @@ pub struct QueryScores {
     pub success1: f64,
     pub success10: f64,
     pub recall100: f64,
+    pub judged10: f64,
 }
 
 impl QueryScores {
@@ -298,6 +308,7 @@ impl QueryScores {
             success1: 0.0,
             success10: 0.0,
             recall100: 0.0,
+            judged10: 0.0,
         }
     }
 
@@ -308,6 +319,7 @@ impl QueryScores {
             Metric::Success1 => self.success1,
             Metric::Success10 => self.success10,
             Metric::Recall100 => self.recall100,
+            Metric::Judged10 => self.judged10,
         }
     }
 }
@@ -389,6 +401,8 @@ fn score_query(qid: &str, rel: &BTreeMap<String, i32>, results: &[(String, f32)]
         } else {
             0.0
         },
+        // Out of 10 even when fewer were found, as in bench/relevance.py.
+        judged10: top10.iter().filter(|d| rel.contains_key(**d)).count() as f64 / 10.0,
     }
 }
 
@@ -438,6 +452,7 @@ pub fn evaluate(qrels: &Qrels, run: &Run, query_ids: &[String]) -> Report {
         sum.success1 += s.success1;
         sum.success10 += s.success10;
         sum.recall100 += s.recall100;
+        sum.judged10 += s.judged10;
         scores.insert(qid, s);
     }
     let n = qrels.len();
@@ -452,6 +467,7 @@ pub fn evaluate(qrels: &Qrels, run: &Run, query_ids: &[String]) -> Report {
             success1: sum.success1 / n,
             success10: sum.success10 / n,
             recall100: sum.recall100 / n,
+            judged10: sum.judged10 / n,
         }
     };
     let queries = order
@@ -522,7 +538,8 @@ pub fn failed_bounds(report: &Report, bounds: &[Bound]) -> Vec<String> {
         .collect()
 }
 
-/// A plain-text table: header `qid  MRR@10  nDCG@10  success@1  success@10  recall@100`,
+/// A plain-text table: header `qid  MRR@10  nDCG@10  success@1  success@10  recall@100
+/// judged@10`,
 /// one row per query, then the `mean` row; values with 4 decimals, columns separated by two
 /// spaces, qids left-aligned and numbers right-aligned. No trailing spaces; ends with `\n`.
 pub fn render_table(report: &Report) -> String {
@@ -556,7 +573,7 @@ pub fn render_table(report: &Report) -> String {
 /// The report as pretty-printed JSON: `{"type": "eval", "queries": [...], "mean": {...},
 /// "warnings": [...]}`
 /// with the fields of [`QueryScores`] (`qid`, `mrr10`, `ndcg10`, `success1`, `success10`,
-/// `recall100`), unrounded. No trailing newline.
+/// `recall100`, `judged10`), unrounded. No trailing newline.
 pub fn render_json(report: &Report) -> String {
     #[derive(Serialize)]
     struct Tagged<'a> {
@@ -571,18 +588,6 @@ pub fn render_json(report: &Report) -> String {
     .expect("a report always serialises")
 }
 
-/// The means in the one-line format of `trec_score.py`:
-/// `MRR@10 0.6250 nDCG@10 0.5799 success@1 0.5000 success@10 0.7500 recall@100 0.7500 queries 4`.
-/// `queries` is the number of qrels queries (the denominator of the mean).
-pub fn summary_line(report: &Report, qrels: &Qrels) -> String {
-    let mut out: Vec<String> = Metric::ALL
-        .iter()
-        .map(|&m| format!("{} {:.4}", m.label(), report.mean.get(m)))
-        .collect();
-    out.push(format!("queries {}", qrels.len()));
-    out.join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,6 +595,27 @@ mod tests {
     const QRELS: &str = include_str!("../tests/fixtures/eval/qrels.txt");
     const RUN: &str = include_str!("../tests/fixtures/eval/run.trec");
     const EXPECTED: &str = include_str!("../tests/fixtures/eval/expected.txt");
+
+    /// The metrics `trec_score.py` prints, in its order (it has no judged@10).
+    const TREC_SCORE: [Metric; 5] = [
+        Metric::Mrr10,
+        Metric::Ndcg10,
+        Metric::Success1,
+        Metric::Success10,
+        Metric::Recall100,
+    ];
+
+    /// The means in the one-line format of `trec_score.py`:
+    /// `MRR@10 0.6250 nDCG@10 0.5799 success@1 0.5000 success@10 0.7500 recall@100 0.7500 queries 4`.
+    /// `queries` is the number of qrels queries (the denominator of the mean).
+    fn summary_line(report: &Report, qrels: &Qrels) -> String {
+        let mut out: Vec<String> = TREC_SCORE
+            .iter()
+            .map(|&m| format!("{} {:.4}", m.label(), report.mean.get(m)))
+            .collect();
+        out.push(format!("queries {}", qrels.len()));
+        out.join(" ")
+    }
 
     fn ids(ids: &[&str]) -> Vec<String> {
         ids.iter().map(|s| s.to_string()).collect()
@@ -654,10 +680,16 @@ mod tests {
         assert_eq!(report.mean.qid, "mean");
         check(&report.mean, 0.625, 0.5798647, 0.5, 0.75, 0.75);
 
+        // judged@10, out of 10: q1 3 judged (nos-199 is not), q2 none, q3 2 (ad-301b is
+        // not), q4 1 (vk-402; vk-401 and vk-403 are not).
+        let judged: Vec<f64> = report.queries.iter().map(|q| q.judged10).collect();
+        assert_eq!(judged, [0.3, 0.0, 0.2, 0.1]);
+        close(report.mean.judged10, 0.15, "mean judged@10");
+
         // Same line as `trec_score.py qrels.txt run.trec` (kept in expected.txt).
         assert_eq!(summary_line(&report, &qrels), EXPECTED.trim_end());
         let expected: Vec<&str> = EXPECTED.split_whitespace().collect();
-        for (i, m) in Metric::ALL.iter().enumerate() {
+        for (i, m) in TREC_SCORE.iter().enumerate() {
             let v: f64 = expected[2 * i + 1].parse().unwrap();
             close(report.mean.get(*m), v, m.name());
         }
@@ -862,7 +894,7 @@ mod tests {
         let e = "map".parse::<Metric>().unwrap_err().to_string();
         assert_eq!(
             e,
-            "unknown metric 'map'; expected one of mrr@10, ndcg@10, success@1, success@10, recall@100"
+            "unknown metric 'map'; expected one of mrr@10, ndcg@10, success@1, success@10, recall@100, judged@10"
         );
         assert!("ndcg@5".parse::<Metric>().is_err());
     }
@@ -881,7 +913,7 @@ mod tests {
         let e = "ndcg@10".parse::<Bound>().unwrap_err().to_string();
         assert!(e.contains("expected METRIC=VALUE"), "{e}");
         assert!(
-            e.contains("mrr@10, ndcg@10, success@1, success@10, recall@100"),
+            e.contains("mrr@10, ndcg@10, success@1, success@10, recall@100, judged@10"),
             "{e}"
         );
         let e = "ndcg@10=hoog".parse::<Bound>().unwrap_err().to_string();
@@ -919,15 +951,15 @@ mod tests {
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(
             lines[0],
-            "qid   MRR@10  nDCG@10  success@1  success@10  recall@100"
+            "qid   MRR@10  nDCG@10  success@1  success@10  recall@100  judged@10"
         );
         assert_eq!(
             lines[1],
-            "q1    1.0000   0.6885     1.0000      1.0000      1.0000"
+            "q1    1.0000   0.6885     1.0000      1.0000      1.0000     0.3000"
         );
         assert_eq!(
             lines[5],
-            "mean  0.6250   0.5799     0.5000      0.7500      0.7500"
+            "mean  0.6250   0.5799     0.5000      0.7500      0.7500     0.1500"
         );
         assert_eq!(lines.len(), 6);
         assert!(lines.iter().all(|l| l.len() == lines[0].len()));
