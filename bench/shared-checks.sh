@@ -14,7 +14,10 @@ if [ "$reference" != "$expected" ]; then
 fi
 echo "ok: $reference"
 
-echo "-- known-item relevance (floor just under the measured MRR@10)"
+echo "-- relevance as a user gets it: known-item and dev topics, passages, suggestions (floors in bench/relevance.floors)"
+bash bench/relevance.sh --check
+
+echo "-- known-item relevance of each analysis variant (floor just under the measured MRR@10)"
 bash bench/known-item.sh --floor "$(cat bench/known-item.floor)"
 
 echo "-- speed: 100,000 articles against the plain-tantivy ceiling (floors in bench/speed.floors)"
