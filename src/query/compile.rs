@@ -246,7 +246,9 @@ pub fn compile(node: Node, analyzer: &DutchAnalyzer) -> Result<Compiled, QueryEr
 }
 
 impl Compiled {
-    /// The tantivy query over the documents of `level`, its words combined by `mode`.
+    /// The tantivy query over the documents of `level`, its words combined by `mode`: for
+    /// [`MatchMode::Ranked`], the [`candidates`](Self::candidates) of its ranked words, or
+    /// every word required when it has operators.
     pub fn query(&self, schema: &Schema, level: Level, mode: MatchMode) -> Box<dyn Query> {
         let builder = Builder {
             schema,
@@ -254,12 +256,24 @@ impl Compiled {
             mode,
             neutral_dates: false,
         };
+        self.build(builder)
+    }
+
+    /// The query of `builder`'s level and mode (see [`query`](Self::query)).
+    fn build(&self, mut builder: Builder) -> Box<dyn Query> {
+        if builder.mode == MatchMode::Ranked {
+            match self.ranked_words() {
+                Some(words) => return self.candidates_of(&builder, &words),
+                None => builder.mode = MatchMode::All,
+            }
+        }
+        let schema = builder.schema;
         let mut query = builder.build(&self.plan);
         if !self.has_text {
             // Filters alone hold for both kinds of document; keep the level asked for.
-            query = all_of(vec![query, schema.level_filter(level)]);
+            query = all_of(vec![query, schema.level_filter(builder.level)]);
         }
-        if self.loose_date_filter {
+        if self.loose_date_filter && !builder.neutral_dates {
             // A date filter under NOT or OR must still leave out articles without a date.
             query = all_of(vec![query, filter_clause(schema.has_date())]);
         }
@@ -278,14 +292,10 @@ impl Compiled {
             mode,
             neutral_dates: true,
         };
-        let mut clauses = vec![
-            (Occur::Must, builder.build(&self.plan)),
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, self.build(builder)),
             (Occur::MustNot, schema.has_date()),
-        ];
-        if !self.has_text {
-            clauses.push((Occur::Must, schema.level_filter(Level::Passage)));
-        }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        ])))
     }
 
     /// Whether a date filter takes part (so articles without a date are left out).
@@ -308,6 +318,12 @@ impl Compiled {
             mode: MatchMode::All,
             neutral_dates: false,
         };
+        self.candidates_of(&builder, words)
+    }
+
+    /// The [`candidates`](Self::candidates) at `builder`'s level, its filters built by it.
+    fn candidates_of(&self, builder: &Builder, words: &[RankedWord]) -> Box<dyn Query> {
+        let schema = builder.schema;
         let mut terms: Vec<(&str, f32)> = Vec::new();
         for word in words {
             for own in &word.own {
@@ -352,7 +368,7 @@ impl Compiled {
                 Presence::Wanted => {}
             }
         }
-        if self.loose_date_filter {
+        if self.loose_date_filter && !builder.neutral_dates {
             clauses.push((Occur::Must, filter_clause(schema.has_date())));
         }
         combine(clauses)
@@ -918,24 +934,27 @@ impl Builder<'_> {
                     .collect(),
             ),
             Plan::And(items) => {
-                let wanted = match self.mode {
-                    MatchMode::All => Occur::Must,
-                    MatchMode::Any | MatchMode::Ranked => Occur::Should,
-                };
-                combine(
-                    items
-                        .iter()
-                        .map(|(presence, p)| {
-                            let occur = match presence {
-                                // A filter narrows whatever the words do.
-                                Presence::Wanted if p.is_filter() => Occur::Must,
-                                Presence::Wanted => wanted,
-                                Presence::Excluded => Occur::MustNot,
-                            };
-                            (occur, self.build(p))
-                        })
-                        .collect(),
-                )
+                let mut clauses = Vec::new();
+                let mut any_of = Vec::new();
+                for (presence, p) in items {
+                    match presence {
+                        // A filter narrows whatever the words do.
+                        Presence::Wanted if p.is_filter() => {
+                            clauses.push((Occur::Must, self.build(p)))
+                        }
+                        Presence::Wanted if self.mode == MatchMode::All => {
+                            clauses.push((Occur::Must, self.build(p)))
+                        }
+                        Presence::Wanted => any_of.push((Occur::Should, self.build(p))),
+                        Presence::Excluded => clauses.push((Occur::MustNot, self.build(p))),
+                    }
+                }
+                // Beside a required filter, optional words would only score: one of them
+                // must match.
+                if !any_of.is_empty() {
+                    clauses.push((Occur::Must, combine(any_of)));
+                }
+                combine(clauses)
             }
         }
     }
@@ -980,14 +999,6 @@ impl Builder<'_> {
                         .map(|(plain, part)| (Occur::Must, either(plain, part)))
                         .collect();
                     alternatives.push((Occur::Should, boosted(combine(all_parts), SPLIT_BOOST)));
-                }
-                if self.mode == MatchMode::Ranked {
-                    // A part alone (the head `klassiekers` of `wielerklassiekers`) finds a
-                    // candidate too; ranking decides how much it counts.
-                    for (plain, part) in parts {
-                        alternatives
-                            .push((Occur::Should, boosted(either(plain, part), ALONE_BOOST)));
-                    }
                 }
             }
             combine(alternatives)

@@ -25,6 +25,15 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
 }
 
+/// How a search's words combine: a search sorted by date wants every word, since ranking
+/// by how much of the query an article holds cannot order it.
+fn matching(options: &SearchOptions) -> MatchMode {
+    match (options.matching, options.sort) {
+        (MatchMode::Ranked, SortOrder::Date | SortOrder::DateDesc) => MatchMode::All,
+        (mode, _) => mode,
+    }
+}
+
 /// Runs one query: parses and compiles `input` once, adds the filters, and returns what
 /// `options` asks for.
 pub fn run(
@@ -48,20 +57,16 @@ pub fn run(
                 ExpandError::Index(e) => SearchError::Index(e),
             })?;
     }
-    // Plain words are ranked; a query of operators, or one sorted by date, wants every word.
-    let words = (options.matching == MatchMode::Ranked && options.sort == SortOrder::Relevance)
+    let matching = matching(options);
+    let words = (matching == MatchMode::Ranked)
         .then(|| compiled.ranked_words())
         .flatten();
-    let matching = match (options.matching, &words) {
-        (MatchMode::Ranked, None) => MatchMode::All,
-        (mode, _) => mode,
-    };
     let passages = compiled.query(schema, Level::Passage, matching);
     let found = match (&words, options.view) {
         (_, View::Count) => Found::Count(rank::count(&searcher, passages.as_ref())?),
         (Some(words), view) => {
             let ranking = Ranking::new(&searcher, schema, Words::new(words))?;
-            let candidates = compiled.query(schema, Level::Article, MatchMode::Ranked);
+            let candidates = compiled.query(schema, Level::Article, matching);
             ranked_search(
                 index,
                 &compiled,
@@ -150,12 +155,7 @@ fn finds_at_least(
     ) else {
         return false;
     };
-    let query = match compiled.ranked_words() {
-        Some(words) if options.matching == MatchMode::Ranked => {
-            compiled.candidates(index.schema(), Level::Passage, &words)
-        }
-        _ => compiled.query(index.schema(), Level::Passage, options.matching),
-    };
+    let query = compiled.query(index.schema(), Level::Passage, matching(options));
     rank::count(searcher, query.as_ref()).is_ok_and(|count| count.passages >= n as u64)
 }
 

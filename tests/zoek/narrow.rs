@@ -133,6 +133,43 @@ fn source_from_the_command_line_or_the_query() {
 }
 
 #[test]
+fn beside_a_filter_a_word_is_still_needed_in_every_mode() {
+    // `krebs` is only in a Nieuwsbode article: a filter for another source leaves nothing,
+    // however the words combine (they would only score beside a required filter).
+    for mode in ["ranked", "any", "all"] {
+        let count = |args: &[&str]| {
+            let mut all = vec!["--match", mode, "--count"];
+            all.extend_from_slice(args);
+            search(&all)
+        };
+        let elsewhere = count(&["--source", "het noorderlicht", "krebs"]);
+        assert_eq!(elsewhere.code, 1, "{mode}: {}", elsewhere.stdout);
+        assert_eq!(
+            elsewhere.stdout.trim(),
+            "0 passages in 0 articles",
+            "{mode}"
+        );
+        let there = count(&["--source", "nieuwsbode", "krebs"]);
+        assert_eq!(there.stdout, count(&["krebs"]).stdout, "{mode}");
+    }
+    // With another word that the source does hold, its passages are found by that word.
+    for mode in ["ranked", "any"] {
+        let hits = json_hits(&[
+            "--match",
+            mode,
+            "--source",
+            "het noorderlicht",
+            "krebs fiets",
+        ]);
+        assert!(!hits.is_empty(), "{mode}");
+        for hit in &hits {
+            let text = format!("{} {}", hit["title"], hit["passage"]).to_lowercase();
+            assert!(text.contains("fiets"), "{mode}: {hit}");
+        }
+    }
+}
+
+#[test]
 fn filters_do_not_change_scores() {
     let plain = json_hits(&["-n", "500", "verkiezingen"]);
     let filtered = json_hits(&[
