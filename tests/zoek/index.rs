@@ -34,7 +34,7 @@ fn missing_index_is_exit_2_with_advice() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr.trim(),
-        "zoek: no index at index/; run 'zoek index' first"
+        "zoek: no index at index/; run 'zoek index' first, or name an index elsewhere with --index DIR or ZOEK_INDEX"
     );
 }
 
@@ -120,7 +120,7 @@ fn symlink_loops_are_not_followed() {
     let run = zoek_in(tmp.path(), &["index", "c", "--index", "idx"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("symlink loop"), "{}", run.stderr);
-    assert!(run.stderr.contains("indexed 1 articles"), "{}", run.stderr);
+    assert!(run.stderr.contains("indexed 1 article"), "{}", run.stderr);
 }
 
 fn index(dir: &Path, extra: &[&str]) -> crate::common::Run {
