@@ -130,7 +130,10 @@ fn a_misspelling_gets_a_suggestion_on_stderr() {
     assert_eq!(run.stdout, "");
     assert_eq!(run.stderr.trim(), "zoek: did you mean: verkiezingsfraude?");
     let both = search(&["trump verkiezingsfruade"]);
-    assert_eq!(both.stderr.trim(), "zoek: did you mean: trump verkiezingsfraude?");
+    assert_eq!(
+        both.stderr.trim(),
+        "zoek: did you mean: trump verkiezingsfraude?"
+    );
     let quiet = search(&["--no-suggest", "verkiezingsfruade"]);
     assert_eq!(quiet.code, 1);
     assert_eq!(quiet.stderr, "");
