@@ -66,14 +66,20 @@ Environment:
   NO_COLOR    no colour unless --color always
 
 Examples:
-  zoek search verkiezingsfraude                   the 10 best passages
-  zoek search -n 3 --per-article fraude -- -trump three articles, none about Trump
-  zoek search 'brexit date:2020' --sort -date     newest first
-  zoek search -C 1 '\"vermeende verkiezingsfraude\"' with the passages around each hit
-  zoek search --count --by year fraude            matching articles per year
-  zoek search --json krebs | jq -r .path          JSON Lines for scripts
-  zoek search --queries queries.tsv --format trec a batch, as a TREC run
-  zoek show corpus/2020-11-18-trump-ontslaat-krebs.txt:23   the whole article of a hit";
+  The 10 best passages:
+    zoek search verkiezingsfraude
+  Three articles about fraud, none about Trump (-- before a word with a -):
+    zoek search -n 3 --per-article fraude -- -trump
+  This year's passages about the budget, newest first:
+    zoek search 'begroting date:2024' --sort -date
+  Each hit with the passages around it:
+    zoek search -C 1 '\"vermeende verkiezingsfraude\"'
+  Matching articles per year, for a spreadsheet:
+    zoek search --count --by year --format tsv fraude
+  The files of the hits, from the JSON Lines:
+    zoek search --json krebs | jq -r 'select(.type == \"hit\") | .path'
+  The whole article of a hit, as search printed its place:
+    zoek show corpus/2020-11-18-trump-ontslaat-krebs.txt:23";
 
 /// What `-h` adds (the long help has the rest).
 const MORE_HELP: &str =
@@ -277,7 +283,8 @@ struct SearchArgs {
 /// suggestions (one group, flattened into `search`).
 #[derive(Args)]
 struct QueryArgs {
-    /// Only articles dated on or after DATE (YYYY-MM-DD, YYYY-MM or YYYY)
+    /// Only articles dated on or after DATE (YYYY-MM-DD, YYYY-MM, YYYY, 12-03-2019,
+    /// 12 maart 2019, maart 2019)
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
     /// Only articles dated on or before DATE (a month or year counts to its end)
@@ -616,8 +623,8 @@ fn build_analysis(args: &IndexArgs, dir: &Path) -> Result<Analysis> {
         index::recorded_meta(dir).and_then(|meta| meta.analysis.parse::<Analysis>().ok());
     match (args.analysis.map(Analysis::from), recorded) {
         (Some(asked), Some(has)) if asked != has && !args.rebuild => anyhow::bail!(
-            "the index at {} was built with the {} analysis; add --rebuild to rebuild it with {} (or leave out --analysis to keep {})",
-            dir.display(),
+            "the index at {}/ was built with the {} analysis; add --rebuild to rebuild it with {} (or leave out --analysis to keep {})",
+            dir.display().to_string().trim_end_matches('/'),
             has.name(),
             asked.name(),
             has.name()
@@ -993,8 +1000,11 @@ fn run_stats(args: StatsArgs) -> Result<ExitCode> {
 }
 
 fn run_completions(args: CompletionsArgs) -> Result<ExitCode> {
+    // Into a buffer first: clap_complete panics when its writer fails (a closed pipe).
+    let mut buffer = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "zoek", &mut buffer);
     let mut out = io::stdout().lock();
-    clap_complete::generate(args.shell, &mut Cli::command(), "zoek", &mut out);
+    out.write_all(&buffer)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -1018,13 +1028,14 @@ fn run_man(args: ManArgs) -> Result<ExitCode> {
                     command
                         .get_subcommands()
                         .map(|c| c.get_name())
+                        .filter(|n| *n != "help")
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
             };
             // clap names commands with static strings; this process prints one page and ends.
             let name: &'static str = Box::leak(format!("zoek-{}", sub.get_name()).into_boxed_str());
-            sub.clone().name(name)
+            sub.clone().name(name).version(env!("CARGO_PKG_VERSION"))
         }
     };
     let mut buffer = Vec::new();

@@ -166,7 +166,7 @@ pub fn checked_date(
     let dutch = || {
         let words: Vec<&str> = value.split_whitespace().collect();
         parse_date(words.first()?)
-            .or_else(|| parse_date(&words.get(..3)?.join(" ").trim_end_matches(',')))
+            .or_else(|| parse_date(words.get(..3)?.join(" ").trim_end_matches(',')))
     };
     let date = day
         .and_then(parse_date)

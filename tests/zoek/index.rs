@@ -221,11 +221,25 @@ fn reindexing_processes_only_what_changed() {
         "{}",
         rebuilt.stderr
     );
-    let other = index(dir, &["--analysis", "plain"]);
+    // Another analysis is a whole new index: asked for with --rebuild, never done unasked.
+    let refused = zoek_in(
+        dir,
+        &["index", "c", "--index", "idx", "--analysis", "plain"],
+        &[],
+    );
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("add --rebuild to rebuild it with plain"),
+        "{}",
+        refused.stderr
+    );
+    let other = index(dir, &["--analysis", "plain", "--rebuild"]);
     assert!(
         other
             .stderr
-            .contains("rebuilt the whole index: the analysis changed from full to plain"),
+            .contains("files: 3 added, 0 updated, 0 removed, 0 unchanged"),
         "{}",
         other.stderr
     );
