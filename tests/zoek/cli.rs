@@ -409,7 +409,7 @@ fn a_source_is_found_by_any_of_its_words() {
         assert_eq!(count(&[query]), "3 passages in 1 article\n", "{query}");
     }
     assert_eq!(
-        count(&["--source", "Alpino", "beroep"]),
+        count(&["--match", "all", "--source", "Alpino", "beroep"]),
         "1 passage in 1 article\n"
     );
     assert_eq!(count(&["source:alpino-ud"]), "0 passages in 0 articles\n");
