@@ -138,8 +138,8 @@ Install:
 struct ShowArgs {
     /// The article: its id (`article_id` in JSON output), or a PATH:LINE as search prints
     /// it (an exact id wins when the text is both)
-    #[arg(value_name = "ID|PATH:LINE")]
-    article: String,
+    #[arg(value_name = "ID|PATH:LINE", required = true, num_args = 1..)]
+    article: Vec<String>,
     #[command(flatten)]
     index: IndexArg,
     /// The article as one JSON object
@@ -967,10 +967,11 @@ fn run_show(args: ShowArgs) -> Result<ExitCode> {
         }
         None => Vec::new(),
     };
-    let Some((article, _)) = article::find(&index, &args.article, &matchers)? else {
+    // The words of a pasted place (`path:line, passage 3`) arrive as several arguments.
+    let reference = args.article.join(" ");
+    let Some((article, _)) = article::find(&index, &reference, &matchers)? else {
         anyhow::bail!(
-            "no article '{}' in the index: give an article id (article_id in JSON output) or a path:line as search prints it",
-            args.article
+            "no article '{reference}' in the index: give an article id (article_id in JSON output) or a path:line as search prints it"
         );
     };
     let mut buffer = Vec::new();

@@ -168,7 +168,8 @@ pub enum Reference {
 
 /// The article `reference` names: an exact article id first (ids contain colons too:
 /// `dpgmedia2019:10800699`, `archief.jsonl:2`), then a corpus file with one article, then
-/// a `path:line` as search output prints passages. `None` when it names none.
+/// a `path:line` as search output prints passages (also with its `, passage N`). `None` when
+/// it names none.
 pub fn find(
     index: &ZoekIndex,
     reference: &str,
@@ -182,7 +183,11 @@ pub fn find(
             return Ok(Some((article, Reference::Path)));
         }
     }
-    let Some((path, line)) = reference
+    // A place as search prints it where passages share a line: `path:line, passage N`.
+    let place = reference
+        .split_once(", passage ")
+        .map_or(reference, |(place, _)| place);
+    let Some((path, line)) = place
         .rsplit_once(':')
         .and_then(|(path, line)| Some((path, line.trim().parse::<u64>().ok()?)))
     else {

@@ -180,6 +180,25 @@ fn show_prefers_an_exact_id_to_a_path_and_line() {
     assert_eq!(show("c/x.jsonl:1"), "c/x.jsonl:1");
     assert_eq!(show("c/x.jsonl:2"), "x.jsonl:2");
     assert_eq!(show("x.jsonl:1"), "x.jsonl:1");
+    // The place as search prints it where passages share a line, pasted whole.
+    let pasted = zoek_in(
+        tmp.path(),
+        &[
+            "show",
+            "--index",
+            "idx",
+            "--json",
+            "c/x.jsonl:1,",
+            "passage",
+            "2",
+        ],
+        &[],
+    );
+    assert!(
+        pasted.stdout.contains(r#""article_id":"x.jsonl:1""#),
+        "{}",
+        pasted.stderr
+    );
 }
 
 #[test]
