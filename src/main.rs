@@ -224,21 +224,34 @@ struct IndexArgs {
 
 #[derive(Args)]
 struct IndexArg {
-    /// Folder of the index [default: index]
-    #[arg(long = "index", value_name = "DIR", env = "ZOEK_INDEX", value_hint = ValueHint::DirPath)]
+    /// Folder of the index [default: $ZOEK_INDEX, else index]
+    #[arg(long = "index", value_name = "DIR", value_hint = ValueHint::DirPath)]
     dir: Option<PathBuf>,
 }
 
+/// The variable that names the index when `--index` does not.
+const INDEX_VARIABLE: &str = "ZOEK_INDEX";
+
 impl IndexArg {
-    /// The index folder: `--index`, else `ZOEK_INDEX`, else `index`.
+    /// The index folder: `--index`, else `ZOEK_INDEX` (when set and not empty), else
+    /// `index`.
     fn path(&self) -> PathBuf {
-        self.dir.clone().unwrap_or_else(|| PathBuf::from("index"))
+        self.named().unwrap_or_else(|| PathBuf::from("index"))
+    }
+
+    /// The index folder `--index` or `ZOEK_INDEX` names, if any.
+    fn named(&self) -> Option<PathBuf> {
+        self.dir.clone().or_else(|| {
+            std::env::var_os(INDEX_VARIABLE)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
     }
 
     /// Opens the index, saying how to name another one when none was named.
     fn open(&self) -> Result<ZoekIndex> {
         index::open(&self.path()).map_err(|err| match err {
-            index::IndexError::Missing { .. } if self.dir.is_none() => {
+            index::IndexError::Missing { .. } if self.named().is_none() => {
                 anyhow!("{err}, or name an index elsewhere with --index DIR or ZOEK_INDEX")
             }
             other => other.into(),

@@ -127,6 +127,13 @@ fn zoek_index_names_the_index_from_anywhere() {
     assert!(target.join("CURRENT").exists());
     let found = zoek_in(tmp.path(), &["search", "--count", "fraude"], &env);
     assert_eq!(found.stdout, "1 passage in 1 article\n");
+    // An empty variable counts as none.
+    let empty = zoek_in(tmp.path(), &["stats"], &[("ZOEK_INDEX", "")]);
+    assert!(
+        empty.stderr.contains("no index at index/"),
+        "{}",
+        empty.stderr
+    );
     // Without either, the message says how to name one.
     let none = zoek_in(tmp.path(), &["stats"], &[]);
     assert_eq!(none.code, 2);
