@@ -135,7 +135,7 @@ fn main() -> Result<()> {
         let note = first
             .suggestion
             .as_ref()
-            .map(|s| format!("  → bedoelde u: {}?", s.query))
+            .map(|s| format!("  → did you mean: {}?", s.query))
             .unwrap_or_default();
         println!(
             "{name:<14} {shown:<50} {:>6} {median:>9.2} {:>9.2} {:>9.2} {ratio:>6.2}x{note}",

@@ -7,22 +7,92 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum, ValueHint};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use zoek::analysis::{Analysis, DutchAnalyzer};
 use zoek::corpus::{Problem, WalkOptions};
 use zoek::eval::{self, Bound, QueryLine, Run};
 use zoek::index::{self, BuildObserver, BuildOptions, Severity, ZoekIndex};
-use zoek::output::{self, json, trec};
+use zoek::output::{self, json, trec, tsv};
 use zoek::query::{self, filter, DateRange, Filters, MatchMode};
-use zoek::search::{self, article, Found, Outcome, SearchError, SearchOptions, SortOrder, View};
+use zoek::search::{
+    self, article, Found, GroupBy, Outcome, SearchError, SearchOptions, SortOrder, View,
+};
+
+/// What `zoek --help` adds after the commands.
+const ZOEK_HELP: &str = "\
+Start:
+  zoek index                      index the articles in corpus/ into index/
+  zoek search verkiezingsfraude   the best passages
+  zoek show PATH:LINE             the whole article of a hit, as search printed it
+  zoek stats                      what the index holds
+
+Each command has its own help: zoek search --help teaches the query syntax.
+
+Environment:
+  ZOEK_INDEX  the index folder when --index is not given (--index wins; else index/)
+  NO_COLOR    no colour unless --color always
+
+Exit status: 0 found, 1 nothing found, 2 an error (one line on stderr, starting 'zoek:').";
+
+/// What `zoek search --help` adds after the options: the query syntax, the exit status,
+/// the environment and worked examples.
+const SEARCH_HELP: &str = "\
+Query syntax (every word goes through the Dutch analysis of the text):
+  trump krebs                   all words required
+  brexit OR europa              either word; OR binds tighter than the implicit AND
+  -twitter, NOT twitter         leave out what has the word (put -- before a query
+                                that starts with -: zoek search -- -trump fraude)
+  \"vorige week\"                 the exact phrase
+  title:krebs, body:\"een week\"  one field only
+  (brexit OR europa) handel     grouping
+  verkiezingsfruade~, Rute~1    within 1 or 2 edits of the word (typos)
+  verkiez*                      words that start with verkiez
+  date:2019-03                  articles dated in a year, month or day
+  date:[2019-03-01 TO 2019-06]  ... or a range (* for an open end)
+  source:nieuwsbode             articles of a source, named by any of its words
+  source:\"omroep west\"          ... or several of them together
+
+Dates (here, --since, --until) are YYYY-MM-DD, YYYY-MM or YYYY; in the Dutch way
+too: 12-03-2019, 12 maart 2019, maart 2019.
+
+Exit status:
+  0  something matched   1  nothing matched   2  an error (one line on stderr;
+  a query that does not parse adds a line with a caret under the place)
+
+Environment:
+  ZOEK_INDEX  the index folder when --index is not given
+  NO_COLOR    no colour unless --color always
+
+Examples:
+  The 10 best passages:
+    zoek search verkiezingsfraude
+  Three articles about fraud, none about Trump (-- before a word with a -):
+    zoek search -n 3 --per-article fraude -- -trump
+  This year's passages about the budget, newest first:
+    zoek search 'begroting date:2024' --sort -date
+  Each hit with the passages around it:
+    zoek search -C 1 '\"vermeende verkiezingsfraude\"'
+  Matching articles per year, for a spreadsheet:
+    zoek search --count --by year --format tsv fraude
+  The files of the hits, from the JSON Lines:
+    zoek search --json krebs | jq -r 'select(.type == \"hit\") | .path'
+  The whole article of a hit, as search printed its place:
+    zoek show corpus/2020-11-18-trump-ontslaat-krebs.txt:23";
+
+/// What `-h` adds (the long help has the rest).
+const MORE_HELP: &str =
+    "The query syntax, exit status, environment and examples: zoek search --help";
 
 #[derive(Parser)]
 #[command(
     name = "zoek",
     version,
-    about = "Search Dutch news from the shell: ranked passages, highlighted, Dutch-aware"
+    about = "Search Dutch news from the shell: ranked passages, highlighted, Dutch-aware",
+    after_long_help = ZOEK_HELP,
+    // An option given twice counts as last given, as in most tools.
+    args_override_self = true
 )]
 struct Cli {
     #[command(subcommand)]
@@ -34,19 +104,42 @@ enum Command {
     /// Index a folder of articles (.md, .txt, .html, .json, .jsonl, .json.gz, .jsonl.gz)
     Index(IndexArgs),
     /// Search the index and print the best passages
+    #[command(after_help = MORE_HELP, after_long_help = SEARCH_HELP)]
     Search(SearchArgs),
-    /// Score queries against relevance judgements (TREC qrels); a gate for CI
-    Eval(EvalArgs),
-    /// Print a whole article with its metadata
+    /// Print a whole article: by its id, or at a path:line as search prints it
     Show(ShowArgs),
+    /// What the index holds: articles, passages, files, dates, sources, analysis, size
+    Stats(StatsArgs),
     /// Show the tokens the Dutch analyzer makes of a text
     Analyze(AnalyzeArgs),
+    /// Score queries against relevance judgements (TREC qrels); a gate for CI
+    Eval(EvalArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write all pages to a folder
+    #[command(after_long_help = MAN_HELP)]
+    Man(ManArgs),
 }
+
+const COMPLETIONS_HELP: &str = "\
+Install:
+  bash:        zoek completions bash > ~/.local/share/bash-completion/completions/zoek
+  zsh:         zoek completions zsh > ~/.zfunc/_zoek   (with fpath+=~/.zfunc in ~/.zshrc)
+  fish:        zoek completions fish > ~/.config/fish/completions/zoek.fish
+  powershell:  zoek completions powershell >> $PROFILE";
+
+const MAN_HELP: &str = "\
+Install:
+  mkdir -p ~/.local/share/man/man1 && zoek man --out ~/.local/share/man/man1
+  man zoek-search";
 
 #[derive(Args)]
 struct ShowArgs {
-    /// The article's id (`article_id` in the JSON output)
-    article_id: String,
+    /// The article: its id (`article_id` in JSON output), or a PATH:LINE as search prints
+    /// it (an exact id wins when the text is both)
+    #[arg(value_name = "ID|PATH:LINE", required = true, num_args = 1..)]
+    article: Vec<String>,
     #[command(flatten)]
     index: IndexArg,
     /// The article as one JSON object
@@ -61,9 +154,34 @@ struct ShowArgs {
 }
 
 #[derive(Args)]
+struct StatsArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// As one JSON object
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+struct ManArgs {
+    /// The page of this command (zoek-search(1) for 'search'); else zoek(1)
+    command: Option<String>,
+    /// Write every page (zoek.1, zoek-search.1, …) into this folder instead
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath, conflicts_with = "command")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct AnalyzeArgs {
-    /// The text to analyze
-    #[arg(required_unless_present = "terms", conflicts_with = "terms")]
+    /// The text to analyze (read from standard input when none is given)
+    #[arg(conflicts_with = "terms")]
     text: Vec<String>,
     /// Read one word per line on stdin; print the normalized form zoek indexes for each
     #[arg(long)]
@@ -79,13 +197,14 @@ struct AnalyzeArgs {
 #[derive(Args)]
 struct IndexArgs {
     /// Folder of articles
-    #[arg(default_value = "corpus")]
+    #[arg(default_value = "corpus", value_hint = ValueHint::DirPath)]
     corpus: PathBuf,
     #[command(flatten)]
     index: IndexArg,
-    /// How much Dutch analysis to apply
-    #[arg(long, value_enum, default_value_t = AnalysisArg::Full)]
-    analysis: AnalysisArg,
+    /// How much Dutch analysis to apply (a new index: full; an existing one keeps its own,
+    /// and another needs --rebuild)
+    #[arg(long, value_enum)]
+    analysis: Option<AnalysisArg>,
     /// Rebuild the whole index instead of processing only changed files
     #[arg(long)]
     rebuild: bool,
@@ -93,42 +212,79 @@ struct IndexArgs {
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
     /// Write one JSON line per skipped, failed or warned-about item to FILE
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     report: Option<PathBuf>,
     /// Exit 2 after the run if any file or record failed
     #[arg(long)]
     strict: bool,
+    /// No progress, summary or warnings; only errors
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
 struct IndexArg {
-    /// Folder of the index
-    #[arg(long = "index", default_value = "index")]
-    dir: PathBuf,
+    /// Folder of the index [default: $ZOEK_INDEX, else index]
+    #[arg(long = "index", value_name = "DIR", value_hint = ValueHint::DirPath)]
+    dir: Option<PathBuf>,
+}
+
+/// The variable that names the index when `--index` does not.
+const INDEX_VARIABLE: &str = "ZOEK_INDEX";
+
+impl IndexArg {
+    /// The index folder: `--index`, else `ZOEK_INDEX` (when set and not empty), else
+    /// `index`.
+    fn path(&self) -> PathBuf {
+        self.named().unwrap_or_else(|| PathBuf::from("index"))
+    }
+
+    /// The index folder `--index` or `ZOEK_INDEX` names, if any.
+    fn named(&self) -> Option<PathBuf> {
+        self.dir.clone().or_else(|| {
+            std::env::var_os(INDEX_VARIABLE)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+    }
+
+    /// Opens the index, saying how to name another one when none was named.
+    fn open(&self) -> Result<ZoekIndex> {
+        index::open(&self.path()).map_err(|err| match err {
+            index::IndexError::Missing { .. } if self.named().is_none() => {
+                anyhow!("{err}, or name an index elsewhere with --index DIR or ZOEK_INDEX")
+            }
+            other => other.into(),
+        })
+    }
 }
 
 #[derive(Args)]
 struct SearchArgs {
-    /// The query: words (all required), OR, -word, NOT word, "a phrase", title:word
+    /// The query: words (all required), OR, -word, NOT word, "a phrase", field:word,
+    /// word~, prefix*, date:…, source:… (zoek search --help shows each)
     #[arg(required_unless_present = "queries", conflicts_with = "queries")]
     query: Vec<String>,
     /// Run every query in FILE ('-' = stdin): lines 'query' or 'qid<TAB>query'
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     queries: Option<PathBuf>,
     #[command(flatten)]
     index: IndexArg,
     /// How many passages to print (articles with --per-article or --format trec)
     #[arg(short = 'n', long, default_value_t = 10)]
     limit: usize,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (the last of --format and --json counts)
+    #[arg(long, value_enum, default_value_t = Format::Human, overrides_with = "json")]
     format: Format,
     /// Short for --format json
-    #[arg(long, conflicts_with = "format")]
+    #[arg(long, overrides_with = "format")]
     json: bool,
     /// Only the best passage of each article
     #[arg(long)]
     per_article: bool,
+    /// Print nothing; the exit status says whether anything matched
+    #[arg(short, long)]
+    quiet: bool,
     /// When to colour the output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -140,13 +296,14 @@ struct SearchArgs {
 /// suggestions (one group, flattened into `search`).
 #[derive(Args)]
 struct QueryArgs {
-    /// Only articles dated on or after DATE (YYYY-MM-DD, YYYY-MM or YYYY)
+    /// Only articles dated on or after DATE (YYYY-MM-DD, YYYY-MM, YYYY, 12-03-2019,
+    /// 12 maart 2019, maart 2019)
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
     /// Only articles dated on or before DATE (a month or year counts to its end)
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
-    /// Only articles from this source (repeat for any of several)
+    /// Only articles from this source, named by any of its words (repeat for any of several)
     #[arg(long, value_name = "NAME", value_parser = non_empty)]
     source: Vec<String>,
     /// Order of hits
@@ -167,12 +324,32 @@ struct QueryArgs {
     /// Print only how many passages (and articles) match
     #[arg(long)]
     count: bool,
+    /// Count the matching articles per month, year or source (implies --count)
+    #[arg(long, value_enum, value_name = "PERIOD|source")]
+    by: Option<By>,
     /// Do not suggest corrections when the query finds little
     #[arg(long)]
     no_suggest: bool,
     /// How the words of the query combine
     #[arg(long = "match", value_enum, default_value_t = Matching::Ranked)]
     matching: Matching,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum By {
+    Month,
+    Year,
+    Source,
+}
+
+impl From<By> for GroupBy {
+    fn from(by: By) -> Self {
+        match by {
+            By::Month => GroupBy::Month,
+            By::Year => GroupBy::Year,
+            By::Source => GroupBy::Source,
+        }
+    }
 }
 
 /// A period option's value, with the option named in its error.
@@ -240,6 +417,8 @@ enum Format {
     Json,
     /// 'qid Q0 article_id rank score zoek', one article per line
     Trec,
+    /// Tab-separated, with a header line
+    Tsv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -319,6 +498,19 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => err.exit(),
+        Err(err)
+            if err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            let commands: Vec<String> = Cli::command()
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            eprintln!(
+                "zoek: a command is needed: {} (zoek --help says more)",
+                commands.join(", ")
+            );
+            return ExitCode::from(2);
+        }
         Err(err) => {
             eprintln!("zoek: {}", argument_error(&err));
             return ExitCode::from(2);
@@ -329,7 +521,10 @@ fn main() -> ExitCode {
         Command::Search(args) => run_search(args),
         Command::Eval(args) => run_eval(args),
         Command::Show(args) => run_show(args),
+        Command::Stats(args) => run_stats(args),
         Command::Analyze(args) => run_analyze(args),
+        Command::Completions(args) => run_completions(args),
+        Command::Man(args) => run_man(args),
     };
     match outcome {
         Ok(code) => code,
@@ -391,16 +586,19 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
-/// Shows a build's progress on a terminal and its problems as they come.
+/// Shows a build's progress on a terminal and its problems as they come (only errors
+/// when quiet).
 struct Progress {
     bar: ProgressBar,
+    quiet: bool,
 }
 
 impl Progress {
-    fn new() -> Self {
-        if !io::stderr().is_terminal() {
+    fn new(quiet: bool) -> Self {
+        if quiet || !io::stderr().is_terminal() {
             return Progress {
                 bar: ProgressBar::hidden(),
+                quiet,
             };
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -408,7 +606,7 @@ impl Progress {
             ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        Progress { bar }
+        Progress { bar, quiet }
     }
 }
 
@@ -422,32 +620,57 @@ impl BuildObserver for Progress {
     }
 
     fn problem(&mut self, severity: Severity, problem: &Problem) {
+        if self.quiet && severity == Severity::Warning {
+            return;
+        }
         self.bar
             .suspend(|| eprintln!("zoek: {}", output::problem_line(severity, problem)));
     }
 }
 
+/// The analysis a build uses: the one asked for, else the existing index's own, else
+/// `full`. Another than the index's needs `--rebuild`: a different analysis means a whole
+/// new index, which is not done unasked.
+fn build_analysis(args: &IndexArgs, dir: &Path) -> Result<Analysis> {
+    let recorded =
+        index::recorded_meta(dir).and_then(|meta| meta.analysis.parse::<Analysis>().ok());
+    match (args.analysis.map(Analysis::from), recorded) {
+        (Some(asked), Some(has)) if asked != has && !args.rebuild => anyhow::bail!(
+            "the index at {}/ was built with the {} analysis; add --rebuild to rebuild it with {} (or leave out --analysis to keep {})",
+            dir.display().to_string().trim_end_matches('/'),
+            has.name(),
+            asked.name(),
+            has.name()
+        ),
+        (Some(asked), _) => Ok(asked),
+        (None, Some(has)) => Ok(has),
+        (None, None) => Ok(Analysis::Full),
+    }
+}
+
 fn run_index(args: IndexArgs) -> Result<ExitCode> {
+    let dir = args.index.path();
     let options = BuildOptions {
-        analysis: args.analysis.into(),
+        analysis: build_analysis(&args, &dir)?,
         rebuild: args.rebuild,
         walk: WalkOptions {
             exclude: args.exclude,
         },
     };
-    let mut progress = Progress::new();
-    let report = index::build(&args.corpus, &args.index.dir, &options, &mut progress).map_err(
-        |err| match err {
+    let mut progress = Progress::new(args.quiet);
+    let report =
+        index::build(&args.corpus, &dir, &options, &mut progress).map_err(|err| match err {
             index::IndexError::Corpus(zoek::corpus::CorpusError::BadPattern { .. }) => {
                 anyhow!("--exclude: {err}")
             }
             other => other.into(),
-        },
-    );
+        });
     progress.bar.finish_and_clear();
     let report = report?;
-    for line in output::build_summary(&report) {
-        eprintln!("zoek: {line}");
+    if !args.quiet {
+        for line in output::build_summary(&report) {
+            eprintln!("zoek: {line}");
+        }
     }
     if let Some(path) = &args.report {
         let mut file = io::BufWriter::new(
@@ -459,8 +682,11 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
     }
     Ok(if args.strict && !report.failures.is_empty() {
         eprintln!(
-            "zoek: --strict: {} files or records failed",
-            report.failures.len()
+            "zoek: --strict: {} failed",
+            match report.failures.len() {
+                1 => "1 file or record".to_string(),
+                n => format!("{n} files or records"),
+            }
         );
         ExitCode::from(2)
     } else {
@@ -509,6 +735,7 @@ fn color_choice(color: Color) -> anstream::ColorChoice {
 
 fn run_search(args: SearchArgs) -> Result<ExitCode> {
     let format = if args.json { Format::Json } else { args.format };
+    let quiet = args.quiet;
     let batch = args.queries.is_some();
     let lines = match &args.queries {
         Some(path) => read_queries(path)?,
@@ -518,7 +745,7 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
         })],
     };
     let narrow = &args.narrow;
-    let view = if narrow.count {
+    let view = if narrow.count || narrow.by.is_some() {
         View::Count
     } else if format == Format::Trec {
         View::Articles
@@ -536,11 +763,13 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
         explain: narrow.explain,
         suggest: !narrow.no_suggest,
         matching: narrow.matching.into(),
+        group_by: narrow.by.map(GroupBy::from),
     };
-    let index = index::open(&args.index.dir)?;
+    let index = args.index.open()?;
     let mut out = anstream::AutoStream::new(io::stdout().lock(), color_choice(args.color));
     let mut failed = false;
     let mut found = false;
+    let mut header = true;
     for line in &lines {
         // A line that is no query fails alone; the others run.
         let line = match line {
@@ -565,17 +794,21 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
             }
         };
         found |= !outcome.is_empty();
+        if quiet {
+            continue;
+        }
         let qid = batch.then_some(line.qid.as_str());
         let prefix = qid.map(|q| format!("query {q}: ")).unwrap_or_default();
         for warning in &outcome.warnings {
             eprintln!("zoek: {prefix}note: {warning}");
         }
         if let (Some(suggestion), Format::Human) = (&outcome.suggestion, format) {
-            eprintln!("{prefix}{}", output::suggestion_line(suggestion));
+            eprintln!("zoek: {prefix}{}", output::suggestion_line(suggestion));
         }
         // Written per query, so a long batch streams.
         let mut buffer = Vec::new();
-        print_outcome(&mut buffer, format, qid, line, &outcome)?;
+        print_outcome(&mut buffer, format, qid, line, &outcome, header)?;
+        header = false;
         out.write_all(&buffer)?;
     }
     out.flush()?;
@@ -592,6 +825,7 @@ fn print_outcome(
     qid: Option<&str>,
     line: &QueryLine,
     outcome: &Outcome,
+    header: bool,
 ) -> io::Result<()> {
     match format {
         Format::Human => {
@@ -602,6 +836,7 @@ fn print_outcome(
             match &outcome.found {
                 Found::Hits(hits) => output::print_hits(out, hits),
                 Found::Count(count) => output::print_count(out, count),
+                Found::Groups(groups) => output::print_groups(out, groups),
                 Found::Articles(_) => Ok(()),
             }
         }
@@ -609,7 +844,14 @@ fn print_outcome(
         Format::Trec => match &outcome.found {
             Found::Articles(articles) => trec::print_run(out, &line.qid, articles),
             Found::Count(count) => output::print_count(out, count),
+            Found::Groups(groups) => output::print_groups(out, groups),
             Found::Hits(_) => Ok(()),
+        },
+        Format::Tsv => match &outcome.found {
+            Found::Hits(hits) => tsv::print_hits(out, qid, hits, header),
+            Found::Count(count) => tsv::print_count(out, qid, count, header),
+            Found::Groups(groups) => tsv::print_groups(out, qid, groups, header),
+            Found::Articles(_) => Ok(()),
         },
     }
 }
@@ -634,7 +876,7 @@ fn run_eval(args: EvalArgs) -> Result<ExitCode> {
     }
     let (qrels_text, origin) = read_text(&args.qrels, "qrels")?;
     let qrels = eval::parse_qrels(&qrels_text, &origin)?;
-    let index = index::open(&args.index.dir)?;
+    let index = args.index.open()?;
     let options = SearchOptions {
         limit: args.depth,
         view: View::Articles,
@@ -701,7 +943,18 @@ fn run_analyze(args: AnalyzeArgs) -> Result<ExitCode> {
             writeln!(out, "{}", analyzer.terms_of_line(&line))?;
         }
     } else {
-        let text = args.text.join(" ");
+        let text = if args.text.is_empty() {
+            if io::stdin().is_terminal() {
+                anyhow::bail!("no text to analyze: give it as arguments or on standard input");
+            }
+            let mut text = String::new();
+            io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read the text from stdin")?;
+            text
+        } else {
+            args.text.join(" ")
+        };
         let tokens = analyzer.tokens(&text);
         if args.json {
             json::print_tokens(&mut out, &text, &tokens)?;
@@ -714,7 +967,7 @@ fn run_analyze(args: AnalyzeArgs) -> Result<ExitCode> {
 }
 
 fn run_show(args: ShowArgs) -> Result<ExitCode> {
-    let index: ZoekIndex = index::open(&args.index.dir)?;
+    let index: ZoekIndex = args.index.open()?;
     let matchers = match &args.query {
         Some(text) => {
             match query::parse(text).and_then(|node| query::compile(node, index.analyzer())) {
@@ -727,10 +980,11 @@ fn run_show(args: ShowArgs) -> Result<ExitCode> {
         }
         None => Vec::new(),
     };
-    let Some(article) = article::load(&index, &args.article_id, &matchers)? else {
+    // The words of a pasted place (`path:line, passage 3`) arrive as several arguments.
+    let reference = args.article.join(" ");
+    let Some((article, _)) = article::find(&index, &reference, &matchers)? else {
         anyhow::bail!(
-            "no article '{}' in the index; ids are in the search output (article_id)",
-            args.article_id
+            "no article '{reference}' in the index: give an article id (article_id in JSON output) or a path:line as search prints it"
         );
     };
     let mut buffer = Vec::new();
@@ -740,6 +994,67 @@ fn run_show(args: ShowArgs) -> Result<ExitCode> {
         output::print_article(&mut buffer, &article)?;
     }
     let mut out = anstream::AutoStream::new(io::stdout().lock(), color_choice(args.color));
+    out.write_all(&buffer)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_stats(args: StatsArgs) -> Result<ExitCode> {
+    let index = args.index.open()?;
+    let stats = index::stats(&index)?;
+    let shown = args.index.path().display().to_string();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.json {
+        json::print_stats(&mut out, &shown, &stats)?;
+    } else {
+        output::print_stats(&mut out, &shown, &stats)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_completions(args: CompletionsArgs) -> Result<ExitCode> {
+    // Into a buffer first: clap_complete panics when its writer fails (a closed pipe).
+    let mut buffer = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "zoek", &mut buffer);
+    let mut out = io::stdout().lock();
+    out.write_all(&buffer)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_man(args: ManArgs) -> Result<ExitCode> {
+    let command = Cli::command();
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        clap_mangen::generate_to(command, dir)
+            .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let page = match &args.command {
+        None => command,
+        Some(name) => {
+            let mut command = command;
+            command.build();
+            let Some(sub) = command.find_subcommand(name) else {
+                anyhow::bail!(
+                    "no command '{name}': the commands are {}",
+                    command
+                        .get_subcommands()
+                        .map(|c| c.get_name())
+                        .filter(|n| *n != "help")
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            };
+            // clap names commands with static strings; this process prints one page and ends.
+            let name: &'static str = Box::leak(format!("zoek-{}", sub.get_name()).into_boxed_str());
+            sub.clone().name(name).version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    let mut buffer = Vec::new();
+    clap_mangen::Man::new(page).render(&mut buffer)?;
+    let mut out = io::stdout().lock();
     out.write_all(&buffer)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -98,10 +98,53 @@ pub struct FileRead {
     pub bytes: u64,
 }
 
-/// Parses `YYYY-MM-DD`.
+/// Parses a date: `YYYY-MM-DD`, or as Dutch newsrooms write it, `DD-MM-YYYY` (`12-03-2019`,
+/// also `1-3-2019`) and `D maand YYYY` (`12 maart 2019`, `1 mrt. 2019`).
 pub fn parse_date(s: &str) -> Option<Date> {
+    let s = s.trim();
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s.trim(), &format).ok()
+    if let Ok(date) = Date::parse(s, &format) {
+        return Some(date);
+    }
+    let number = |text: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<u16>().ok())
+            .flatten()
+    };
+    let (day, month, year) = match s.split('-').collect::<Vec<_>>().as_slice() {
+        [d, m, y] => (number(d, 1..=2)?, number(m, 1..=2)?, number(y, 4..=4)?),
+        _ => match s.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [d, m, y] => (
+                number(d, 1..=2)?,
+                u16::from(u8::from(month_named(m)?)),
+                number(y, 4..=4)?,
+            ),
+            _ => return None,
+        },
+    };
+    let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+    Date::from_calendar_date(i32::from(year), month, u8::try_from(day).ok()?).ok()
+}
+
+/// A Dutch month by its name or the usual abbreviation (`maart`, `mrt`, `mrt.`), in any case.
+pub fn month_named(name: &str) -> Option<time::Month> {
+    use time::Month::*;
+    let name = name.trim_end_matches('.').to_lowercase();
+    Some(match name.as_str() {
+        "januari" | "jan" => January,
+        "februari" | "feb" | "febr" => February,
+        "maart" | "mrt" | "mar" => March,
+        "april" | "apr" => April,
+        "mei" => May,
+        "juni" | "jun" => June,
+        "juli" | "jul" => July,
+        "augustus" | "aug" => August,
+        "september" | "sep" | "sept" => September,
+        "oktober" | "okt" | "oct" => October,
+        "november" | "nov" => November,
+        "december" | "dec" => December,
+        _ => return None,
+    })
 }
 
 /// Checks a date from the corpus, warning (and dropping it) when it does not parse.
@@ -119,12 +162,21 @@ pub fn checked_date(
     let day = value
         .get(..10)
         .filter(|_| value.len() == 10 || value[10..].starts_with(['T', ' ']));
-    let date = day.and_then(parse_date);
+    // A Dutch date may be followed by a time too (`12-03-2019 08:15`, `12 maart 2019, 08:15`).
+    let dutch = || {
+        let words: Vec<&str> = value.split_whitespace().collect();
+        parse_date(words.first()?)
+            .or_else(|| parse_date(words.get(..3)?.join(" ").trim_end_matches(',')))
+    };
+    let date = day
+        .and_then(parse_date)
+        .or_else(|| parse_date(value))
+        .or_else(dutch);
     if date.is_none() {
         warnings.push(Problem::new(
             path,
             line,
-            format!("date '{value}' is not YYYY-MM-DD; article indexed without a date"),
+            format!("date '{value}' is not YYYY-MM-DD, DD-MM-YYYY or D maand YYYY; article indexed without a date"),
         ));
     }
     date
@@ -153,10 +205,14 @@ mod tests {
             None
         );
         assert_eq!(checked_date("12 maart", "a", Some(5), &mut warnings), None);
+        assert_eq!(
+            checked_date("12 maart 2019", "a", None, &mut warnings),
+            expected
+        );
         assert_eq!(warnings.len(), 2);
         assert_eq!(
             warnings[0].to_string(),
-            "a:4: date '2019-13-01' is not YYYY-MM-DD; article indexed without a date"
+            "a:4: date '2019-13-01' is not YYYY-MM-DD, DD-MM-YYYY or D maand YYYY; article indexed without a date"
         );
     }
 }

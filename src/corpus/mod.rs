@@ -17,7 +17,9 @@ pub mod read;
 pub mod text;
 pub mod walk;
 
-pub use article::{checked_date, parse_date, Article, CorpusError, FileRead, Problem, Skip};
+pub use article::{
+    checked_date, month_named, parse_date, Article, CorpusError, FileRead, Problem, Skip,
+};
 pub use format::{format_of, Format};
 pub use read::{fnv1a, open, parse_file, read_bytes, OpenFile, FNV_START, STREAM_BYTES};
 pub use walk::{article_id, walk, Entry, WalkOptions};

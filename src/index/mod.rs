@@ -1,5 +1,6 @@
 //! The index: its schema ([`schema`]), its file list ([`manifest`]), building it from a
-//! corpus ([`build`]), and opening the live generation for searching ([`open`]).
+//! corpus ([`build`]), opening the live generation for searching ([`open`]), and what it
+//! holds ([`stats`]).
 //!
 //! An index folder holds generations: a full build writes a complete tantivy index into a
 //! fresh `gen-*` folder and then atomically replaces the `CURRENT` file that names the live
@@ -12,8 +13,10 @@ pub mod error;
 pub mod manifest;
 pub mod open;
 pub mod schema;
+pub mod stats;
 
 pub use build::{build, BuildObserver, BuildOptions, BuildReport, RebuildReason, Severity};
 pub use error::IndexError;
-pub use open::{open, IndexMeta, ZoekIndex};
+pub use open::{open, recorded_meta, IndexMeta, ZoekIndex};
 pub use schema::{Level, Schema, StoredPassage, TextField};
+pub use stats::{stats, IndexStats};

@@ -14,7 +14,7 @@ use super::schema::Schema;
 use crate::analysis::{self, Analysis, DutchAnalyzer};
 
 /// Bumped whenever the schema or the meaning of stored fields changes.
-pub(super) const FORMAT_VERSION: u32 = 4;
+pub(super) const FORMAT_VERSION: u32 = 5;
 pub(super) const CURRENT_FILE: &str = "CURRENT";
 pub(super) const LOCK_FILE: &str = "LOCK";
 pub(super) const META_FILE: &str = "zoek.json";
@@ -34,6 +34,8 @@ pub struct ZoekIndex {
     schema: Schema,
     analyzer: DutchAnalyzer,
     meta: IndexMeta,
+    /// The generation folder (`gen-*`) the index was opened from.
+    generation: PathBuf,
 }
 
 impl ZoekIndex {
@@ -58,6 +60,16 @@ impl ZoekIndex {
 
     pub fn meta(&self) -> &IndexMeta {
         &self.meta
+    }
+
+    /// The generation folder (`gen-*`) the index was opened from.
+    pub fn generation(&self) -> &Path {
+        &self.generation
+    }
+
+    /// The version of the index format this zoek reads and writes.
+    pub fn format_version() -> u32 {
+        FORMAT_VERSION
     }
 }
 
@@ -97,6 +109,13 @@ pub fn open(dir: &Path) -> Result<ZoekIndex, IndexError> {
     }
 }
 
+/// What the live generation of the index in `dir` records about its build, read without
+/// opening the index (so also when it has another format); `None` when there is none.
+pub fn recorded_meta(dir: &Path) -> Option<IndexMeta> {
+    let bytes = fs::read(read_current(dir).ok()?.join(META_FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
 pub(super) fn open_generation(generation: &Path) -> Result<ZoekIndex, IndexError> {
     let meta_path = generation.join(META_FILE);
     let bytes = fs::read(&meta_path).map_err(|source| IndexError::Io {
@@ -128,6 +147,7 @@ pub(super) fn open_generation(generation: &Path) -> Result<ZoekIndex, IndexError
         schema: Schema::new(),
         analyzer,
         meta,
+        generation: generation.to_path_buf(),
     })
 }
 

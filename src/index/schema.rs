@@ -9,9 +9,9 @@
 
 use std::ops::{Bound, RangeInclusive};
 
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, ExistsQuery, Occur, Query, RangeQuery, TermQuery,
+    BooleanQuery, ConstScoreQuery, ExistsQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
@@ -43,6 +43,10 @@ const ARTICLE_LEVEL: &str = "a";
 const ARTICLE_KEY: &str = "article_key";
 const DATE_KEY: &str = "date_key";
 const ORDINAL: &str = "ordinal";
+const SOURCE: &str = "source";
+const LINE: &str = "line";
+/// tantivy's tokenizer that splits at white space only: source keys are folded already.
+const WHITESPACE: &str = "whitespace";
 
 #[derive(Clone, Copy, Debug)]
 struct Fields {
@@ -61,13 +65,20 @@ struct Fields {
     /// The date as the integer `YYYYMMDD` (indexed and fast), for date filters and sorting;
     /// absent when the article has no date.
     date_key: Field,
+    /// The source as written (stored, and a fast field to count articles by source).
     source: Field,
-    /// The source as one folded keyword (see [`source_key`]), for filters.
+    /// The source's folded words (see [`source_key`]) with their positions, for filters that
+    /// name a source by any of its words.
     source_key: Field,
     url: Field,
     path: Field,
+    /// Stored, and indexed and fast to find the passage at a `path:line`.
     line: Field,
     ordinal: Field,
+    /// 1 when another passage of the article starts on the same line (a JSON record or an
+    /// HTML page, or a long paragraph cut at sentence ends), so the line alone does not
+    /// tell which passage it is.
+    shared_line: Field,
 }
 
 /// The fields of a zoek index, and what can be asked of them.
@@ -92,6 +103,8 @@ pub struct StoredPassage {
     pub line: u64,
     /// Place in the article (0 for the first passage).
     pub ordinal: u64,
+    /// Whether another passage of the article starts on the same line.
+    pub shared_line: bool,
     pub text: String,
 }
 
@@ -116,12 +129,21 @@ impl Schema {
             article_key: builder.add_u64_field(ARTICLE_KEY, INDEXED | FAST),
             date: builder.add_text_field("date", STORED),
             date_key: builder.add_i64_field(DATE_KEY, INDEXED | FAST),
-            source: builder.add_text_field("source", STORED),
-            source_key: builder.add_text_field("source_key", STRING),
+            source: builder
+                .add_text_field(SOURCE, TextOptions::default().set_stored().set_fast("raw")),
+            source_key: builder.add_text_field(
+                "source_key",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(WHITESPACE)
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                ),
+            ),
             url: builder.add_text_field("url", STORED),
             path: builder.add_text_field("path", STORED),
-            line: builder.add_u64_field("line", STORED),
+            line: builder.add_u64_field(LINE, STORED | INDEXED | FAST),
             ordinal: builder.add_u64_field(ORDINAL, STORED | INDEXED | FAST),
+            shared_line: builder.add_u64_field("shared_line", STORED),
         };
         Schema {
             tantivy: builder.build(),
@@ -174,9 +196,40 @@ impl Schema {
         Box::new(ExistsQuery::new(DATE_KEY.to_string(), false))
     }
 
-    /// Documents of articles of the source with this key (see [`source_key`]).
+    /// Documents of articles of a source named by this key (see [`source_key`]): the key's
+    /// words stand together in the source's name, so a whole name, its first words or any
+    /// one of its words match (`ud alpino` and `newspaper` both match
+    /// `ud alpino newspaper`).
     pub fn source(&self, key: &str) -> Box<dyn Query> {
-        basic_term(Term::from_field_text(self.fields.source_key, key))
+        let terms: Vec<Term> = key
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| Term::from_field_text(self.fields.source_key, w))
+            .collect();
+        match terms.len() {
+            0 => basic_term(Term::from_field_text(self.fields.source_key, "")),
+            1 => basic_term(terms.into_iter().next().unwrap_or_else(|| unreachable!())),
+            _ => Box::new(PhraseQuery::new(terms)),
+        }
+    }
+
+    /// The passages of corpus file `file` that start on line `line` or before it (the
+    /// passage at a `path:line` is the one of them with the greatest line).
+    pub fn passages_of_file_until(&self, file: &str, line: u64) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                basic_term(Term::from_field_text(self.fields.file, file)),
+            ),
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_u64(self.fields.line, 0)),
+                    Bound::Included(Term::from_field_u64(self.fields.line, line)),
+                )),
+            ),
+            (Occur::Must, self.level_filter(Level::Passage)),
+        ]))
     }
 
     /// The documents of the article with this `article_key`.
@@ -248,6 +301,7 @@ impl Schema {
             path: text_of(doc, f.path),
             line: number_of(doc, f.line),
             ordinal: number_of(doc, f.ordinal),
+            shared_line: number_of(doc, f.shared_line) == 1,
             text: text_of(doc, f.body),
         }
     }
@@ -275,13 +329,22 @@ impl Schema {
                 doc.add_text(f.source_key, source_key);
             }
         };
-        let mut docs = Vec::with_capacity(passages.len() + 1);
-        for (ordinal, p) in passages.iter().enumerate() {
-            let line = if article.body_has_lines {
+        let line_of = |p: &crate::corpus::passage::Passage| {
+            if article.body_has_lines {
                 article.line + p.line
             } else {
                 article.line
-            };
+            }
+        };
+        let mut docs = Vec::with_capacity(passages.len() + 1);
+        for (ordinal, p) in passages.iter().enumerate() {
+            let line = line_of(p);
+            // Passages start on increasing lines, so a shared line is a neighbour's.
+            let shared = [ordinal.checked_sub(1), ordinal.checked_add(1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|i| passages.get(i))
+                .any(|q| line_of(q) == line);
             let mut doc = TantivyDocument::default();
             doc.add_text(f.title, &article.title);
             doc.add_text(f.body, &p.text);
@@ -294,6 +357,7 @@ impl Schema {
             doc.add_text(f.path, &article.path);
             doc.add_u64(f.line, line as u64);
             doc.add_u64(f.ordinal, ordinal as u64);
+            doc.add_u64(f.shared_line, u64::from(shared));
             doc.add_text(f.level, PASSAGE_LEVEL);
             docs.push(doc);
         }
@@ -302,6 +366,7 @@ impl Schema {
         doc.add_text(f.article_title, &article.title);
         doc.add_text(f.article_body, &article.body);
         keys(&mut doc);
+        doc.add_text(f.source, &article.source);
         doc.add_u64(f.ordinal, 0);
         docs.push(doc);
         docs
@@ -344,6 +409,57 @@ impl SortKeys {
     /// The article's [`date_key`], when it has a date.
     pub fn date(&self, doc: DocId) -> Option<i64> {
         self.date.first(doc)
+    }
+}
+
+/// The fast-field columns that group articles (counts by period or source, index
+/// statistics), for one segment.
+pub struct GroupKeys {
+    article: Column<u64>,
+    date: Column<i64>,
+    line: Column<u64>,
+    source: Option<StrColumn>,
+}
+
+impl GroupKeys {
+    pub fn open(segment: &SegmentReader) -> tantivy::Result<GroupKeys> {
+        let fast = segment.fast_fields();
+        Ok(GroupKeys {
+            article: fast.u64(ARTICLE_KEY)?,
+            date: fast.i64(DATE_KEY)?,
+            line: fast.u64(LINE)?,
+            source: fast.str(SOURCE)?,
+        })
+    }
+
+    /// The document's `article_key`.
+    pub fn article(&self, doc: DocId) -> u64 {
+        self.article.first(doc).unwrap_or_default()
+    }
+
+    /// The article's [`date_key`], when it has a date.
+    pub fn date(&self, doc: DocId) -> Option<i64> {
+        self.date.first(doc)
+    }
+
+    /// The passage's line (0 for an article document).
+    pub fn line(&self, doc: DocId) -> u64 {
+        self.line.first(doc).unwrap_or_default()
+    }
+
+    /// The number of the document's source among the segment's sources (see
+    /// [`GroupKeys::source_name`]); `None` when the article has no source.
+    pub fn source(&self, doc: DocId) -> Option<u64> {
+        self.source.as_ref()?.term_ords(doc).next()
+    }
+
+    /// The name of the segment's source number `ord`.
+    pub fn source_name(&self, ord: u64) -> String {
+        let mut name = String::new();
+        if let Some(column) = &self.source {
+            let _ = column.ord_to_str(ord, &mut name);
+        }
+        name
     }
 }
 

@@ -8,15 +8,18 @@ use std::ops::Range;
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthStr;
 
-use super::words::{field_name, note_text, plural, step_name};
+use super::words::{
+    date_key_text, field_name, group_by_name, group_key_text, location, note_text, plural,
+    step_name, untitled_heading,
+};
 use crate::analysis::AnalyzedToken;
 use crate::corpus::Problem;
-use crate::index::{BuildReport, RebuildReason, Severity};
+use crate::index::{BuildReport, IndexStats, RebuildReason, Severity};
 use crate::search::article::{Article, ArticlePassage};
 use crate::search::explain::{Explain, Note, PartKind};
 use crate::search::highlight::Step;
 use crate::search::suggest::Suggestion;
-use crate::search::{Count, Hit};
+use crate::search::{Count, Groups, Hit};
 
 /// Longest passage shown in full; longer ones are trimmed around the matches.
 pub const SNIPPET_CHARS: usize = 320;
@@ -119,7 +122,14 @@ pub fn print_hits(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
             writeln!(out)?;
         }
         let p = &hit.passage;
-        let mut about = vec![p.title.as_str()];
+        let untitled;
+        let heading = if p.title.is_empty() {
+            untitled = untitled_heading(hit.article_lead.as_deref());
+            untitled.as_str()
+        } else {
+            p.title.as_str()
+        };
+        let mut about = vec![heading];
         if let Some(date) = &p.date {
             about.push(date);
         }
@@ -133,7 +143,9 @@ pub fn print_hits(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
             about.join(" · "),
             hit.score
         )?;
-        writeln!(out, "   {PATH}{}{PATH:#}:{LINE}{}{LINE:#}", p.path, p.line)?;
+        let place = location(&p.path, p.line, p.ordinal, p.shared_line);
+        let (path, rest) = place.split_at(p.path.len());
+        writeln!(out, "   {PATH}{path}{PATH:#}{LINE}{rest}{LINE:#}")?;
         match &hit.context {
             None => {
                 write!(out, "   ")?;
@@ -145,7 +157,8 @@ pub fn print_hits(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
                 for passage in &context.before {
                     write_context(out, passage)?;
                 }
-                write!(out, "   {LINE}{}{LINE:#}: ", p.line)?;
+                let mark = line_mark(p.line, p.ordinal, p.shared_line);
+                write!(out, "   {LINE}{mark}{LINE:#}: ")?;
                 write_snippet(out, &p.text, &hit.highlights)?;
                 writeln!(out)?;
                 for passage in &context.after {
@@ -160,8 +173,19 @@ pub fn print_hits(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
     Ok(())
 }
 
+/// A passage's line as `-C` shows it: `LINE`, or `LINE#N` (the N-th passage of the
+/// article) when other passages start on the same line.
+fn line_mark(line: u64, ordinal: u64, shared_line: bool) -> String {
+    if shared_line {
+        format!("{line}#{}", ordinal + 1)
+    } else {
+        line.to_string()
+    }
+}
+
 fn write_context(out: &mut impl Write, passage: &ArticlePassage) -> io::Result<()> {
-    write!(out, "   {DIM}{}-{DIM:#} {DIM}", passage.line)?;
+    let mark = line_mark(passage.line, passage.ordinal, passage.shared_line);
+    write!(out, "   {DIM}{mark}-{DIM:#} {DIM}")?;
     write_snippet(out, &passage.text, &passage.highlights)?;
     writeln!(out, "{DIM:#}")
 }
@@ -252,18 +276,111 @@ pub fn print_query_header(out: &mut impl Write, qid: &str, query: &str) -> io::R
     writeln!(out, "{TITLE}query {qid}:{TITLE:#} {query}")
 }
 
-/// What the human output says about a suggestion (on stderr).
+/// What the human output says about a suggestion (on stderr, after `zoek: `).
 pub fn suggestion_line(suggestion: &Suggestion) -> String {
-    format!("bedoelde u: {}?", suggestion.query)
+    format!("did you mean: {}?", suggestion.query)
+}
+
+/// A count for a person (and simple scripts): `12 passages in 4 articles`.
+pub fn count_text(count: &Count) -> String {
+    format!(
+        "{} in {}",
+        plural(count.passages as usize, "passage", "passages"),
+        plural(count.articles as usize, "article", "articles")
+    )
 }
 
 /// Prints a count for a person (and simple scripts): `12 passages in 4 articles`.
 pub fn print_count(out: &mut impl Write, count: &Count) -> io::Result<()> {
+    writeln!(out, "{}", count_text(count))
+}
+
+/// Prints matching articles (and passages) per period or source as a table, with the
+/// totals last.
+pub fn print_groups(out: &mut impl Write, groups: &Groups) -> io::Result<()> {
+    let keys: Vec<String> = groups
+        .groups
+        .iter()
+        .map(|g| group_key_text(&g.key))
+        .collect();
+    let heading = group_by_name(groups.by);
+    let width = keys
+        .iter()
+        .map(|k| k.width())
+        .chain([heading.len(), "total".len()])
+        .max()
+        .unwrap_or_default();
+    let row = |out: &mut dyn Write,
+               key: &str,
+               articles: &dyn std::fmt::Display,
+               passages: &dyn std::fmt::Display| {
+        let pad = " ".repeat(width.saturating_sub(key.width()));
+        writeln!(out, "{key}{pad}  {articles:>8}  {passages:>8}")
+    };
+    row(out, heading, &"articles", &"passages")?;
+    for (group, key) in groups.groups.iter().zip(&keys) {
+        row(out, key, &group.articles, &group.passages)?;
+    }
+    row(out, "total", &groups.total.articles, &groups.total.passages)
+}
+
+/// Prints what an index holds (`zoek stats`).
+pub fn print_stats(out: &mut impl Write, index: &str, stats: &IndexStats) -> io::Result<()> {
+    let dates = match (stats.first_date, stats.last_date) {
+        (Some(first), Some(last)) => {
+            format!("{} to {}", date_key_text(first), date_key_text(last))
+        }
+        _ => "none".to_string(),
+    };
+    let undated = if stats.undated > 0 {
+        format!(
+            " ({} without a date)",
+            plural(stats.undated as usize, "article", "articles")
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{} passages in {} articles",
-        count.passages, count.articles
-    )
+        "index     {index} (format {}, {:.2} MB)",
+        stats.format,
+        stats.bytes as f64 / 1e6
+    )?;
+    writeln!(out, "corpus    {}", stats.corpus)?;
+    writeln!(out, "analysis  {}", stats.analysis)?;
+    writeln!(
+        out,
+        "contents  {}, {} in {}",
+        plural(stats.articles as usize, "article", "articles"),
+        plural(stats.passages as usize, "passage", "passages"),
+        plural(stats.files as usize, "file", "files")
+    )?;
+    writeln!(out, "dates     {dates}{undated}")?;
+    writeln!(
+        out,
+        "sources   {}",
+        plural(
+            stats
+                .sources
+                .iter()
+                .filter(|(name, _)| !name.is_empty())
+                .count(),
+            "source",
+            "sources"
+        )
+    )?;
+    let width = stats
+        .sources
+        .iter()
+        .map(|(name, _)| if name.is_empty() { 11 } else { name.width() })
+        .max()
+        .unwrap_or_default();
+    for (name, articles) in &stats.sources {
+        let name = if name.is_empty() { "(no source)" } else { name };
+        let pad = " ".repeat(width.saturating_sub(name.width()));
+        writeln!(out, "  {name}{pad}  {articles:>6}")?;
+    }
+    Ok(())
 }
 
 /// Prints the analyzer's tokens of `text` as a table.
@@ -290,7 +407,18 @@ pub fn print_tokens(out: &mut impl Write, text: &str, tokens: &[AnalyzedToken]) 
 
 /// Prints a whole article (`zoek show`) for a person: metadata, then its passages.
 pub fn print_article(out: &mut impl Write, article: &Article) -> io::Result<()> {
-    writeln!(out, "{TITLE}{}{TITLE:#}", article.title)?;
+    let heading = if article.title.is_empty() {
+        untitled_heading(
+            article
+                .passages
+                .iter()
+                .find(|p| !p.text.is_empty())
+                .map(|p| p.text.as_str()),
+        )
+    } else {
+        article.title.clone()
+    };
+    writeln!(out, "{TITLE}{heading}{TITLE:#}")?;
     let mut about: Vec<&str> = Vec::new();
     if let Some(date) = &article.date {
         about.push(date);
@@ -304,9 +432,15 @@ pub fn print_article(out: &mut impl Write, article: &Article) -> io::Result<()> 
     if !about.is_empty() {
         writeln!(out, "{}", about.join(" · "))?;
     }
+    // Where the article starts, as `zoek show` takes it back.
+    let line = article
+        .passages
+        .first()
+        .map(|p| format!("{LINE}:{}{LINE:#}", p.line))
+        .unwrap_or_default();
     writeln!(
         out,
-        "{PATH}{}{PATH:#}  {DIM}id {}{DIM:#}",
+        "{PATH}{}{PATH:#}{line}  {DIM}id {}{DIM:#}",
         article.path, article.article_id
     )?;
     for passage in &article.passages {
@@ -343,9 +477,9 @@ pub fn build_summary(report: &BuildReport) -> Vec<String> {
         lines.push(format!("rebuilt the whole index: {why}"));
     }
     lines.push(format!(
-        "indexed {} articles ({} passages), {:.2} MB in {:.2} s ({:.1} MB/s)",
-        report.articles,
-        report.passages,
+        "indexed {} ({}), {:.2} MB in {:.2} s ({:.1} MB/s)",
+        plural(report.articles as usize, "article", "articles"),
+        plural(report.passages as usize, "passage", "passages"),
         mb,
         report.seconds,
         mb / report.seconds.max(1e-9)
@@ -361,19 +495,22 @@ pub fn build_summary(report: &BuildReport) -> Vec<String> {
             .map(|(why, items)| format!("{} {why}", items.len()))
             .collect();
         lines.push(format!(
-            "skipped {} files: {}",
-            report.skipped_count(),
+            "skipped {}: {}",
+            plural(report.skipped_count(), "file", "files"),
             reasons.join(", ")
         ));
     }
     if !report.failures.is_empty() {
         lines.push(format!(
-            "failed {} files or records (not indexed; see the messages above)",
-            report.failures.len()
+            "failed {} (not indexed; see the messages above)",
+            plural(report.failures.len(), "file or record", "files or records")
         ));
     }
     if !report.warnings.is_empty() {
-        lines.push(format!("{} warnings (see above)", report.warnings.len()));
+        lines.push(format!(
+            "{} (see above)",
+            plural(report.warnings.len(), "warning", "warnings")
+        ));
     }
     lines
 }
@@ -456,6 +593,7 @@ mod tests {
             highlights: vec![(5, 11)],
             context: None,
             explain: None,
+            article_lead: None,
         };
         let mut raw = Vec::new();
         print_hits(&mut raw, &[hit]).unwrap();

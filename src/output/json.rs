@@ -10,9 +10,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::words::{field_name, note_text, step_name};
+use super::words::{
+    date_key_text, field_name, group_by_name, group_key_value, note_text, step_name,
+};
 use crate::analysis::AnalyzedToken;
-use crate::index::BuildReport;
+use crate::index::{BuildReport, IndexStats};
 use crate::search::article::{Article, ArticlePassage};
 use crate::search::explain::{Explain, PartKind};
 use crate::search::highlight::Step;
@@ -30,6 +32,43 @@ enum Line<'a> {
     Article(ArticleLine<'a>),
     Token(TokenLine<'a>),
     File(FileLine<'a>),
+    Group(GroupLine<'a>),
+    Stats(StatsLine<'a>),
+}
+
+#[derive(Serialize)]
+struct GroupLine<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qid: Option<&'a str>,
+    by: &'static str,
+    /// `YYYY`, `YYYY-MM` or the source; null for the articles without a date or source.
+    key: Option<String>,
+    articles: u64,
+    passages: u64,
+}
+
+#[derive(Serialize)]
+struct StatsLine<'a> {
+    version: u32,
+    index: &'a str,
+    corpus: &'a str,
+    format: u32,
+    analysis: &'a str,
+    bytes: u64,
+    articles: u64,
+    passages: u64,
+    files: u64,
+    first_date: Option<String>,
+    last_date: Option<String>,
+    undated: u64,
+    sources: Vec<SourceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    /// `""` for the articles without a source.
+    name: &'a str,
+    articles: u64,
 }
 
 #[derive(Serialize)]
@@ -45,6 +84,8 @@ struct HitLine<'a> {
     url: &'a str,
     path: &'a str,
     line: u64,
+    /// The passage's place in its article, 1 for the first.
+    ordinal: u64,
     passage: &'a str,
     highlights: &'a [(usize, usize)],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,6 +103,7 @@ struct ContextJson<'a> {
 #[derive(Serialize)]
 struct PassageJson<'a> {
     line: u64,
+    ordinal: u64,
     passage: &'a str,
     highlights: &'a [(usize, usize)],
 }
@@ -72,6 +114,7 @@ impl<'a> PassageJson<'a> {
             .iter()
             .map(|p| PassageJson {
                 line: p.line,
+                ordinal: p.ordinal + 1,
                 passage: &p.text,
                 highlights: &p.highlights,
             })
@@ -182,6 +225,7 @@ impl<'a> HitLine<'a> {
             url: &p.url,
             path: &p.path,
             line: p.line,
+            ordinal: p.ordinal + 1,
             passage: &p.text,
             highlights: &hit.highlights,
             context: hit.context.as_ref().map(|c| ContextJson {
@@ -259,8 +303,23 @@ pub fn print_outcome(
     for hit in outcome.hits() {
         write_line(out, &Line::Hit(HitLine::of(hit, qid)))?;
     }
+    if let Found::Groups(groups) = &outcome.found {
+        for group in &groups.groups {
+            write_line(
+                out,
+                &Line::Group(GroupLine {
+                    qid,
+                    by: group_by_name(groups.by),
+                    key: group_key_value(&group.key),
+                    articles: group.articles,
+                    passages: group.passages,
+                }),
+            )?;
+        }
+    }
     let (hits, count) = match &outcome.found {
         Found::Count(count) => (None, Some(count)),
+        Found::Groups(groups) => (None, Some(&groups.total)),
         _ => (Some(outcome.len()), None),
     };
     let summary = SummaryLine {
@@ -289,6 +348,35 @@ pub fn print_article(out: &mut impl Write, article: &Article) -> io::Result<()> 
             url: &article.url,
             path: &article.path,
             passages: PassageJson::list(&article.passages),
+        }),
+    )
+}
+
+/// Prints what an index holds (`zoek stats --json`) as one line.
+pub fn print_stats(out: &mut impl Write, index: &str, stats: &IndexStats) -> io::Result<()> {
+    write_line(
+        out,
+        &Line::Stats(StatsLine {
+            version: FORMAT_VERSION,
+            index,
+            corpus: &stats.corpus,
+            format: stats.format,
+            analysis: &stats.analysis,
+            bytes: stats.bytes,
+            articles: stats.articles,
+            passages: stats.passages,
+            files: stats.files,
+            first_date: stats.first_date.map(date_key_text),
+            last_date: stats.last_date.map(date_key_text),
+            undated: stats.undated,
+            sources: stats
+                .sources
+                .iter()
+                .map(|(name, articles)| SourceJson {
+                    name,
+                    articles: *articles,
+                })
+                .collect(),
         }),
     )
 }
@@ -358,6 +446,7 @@ mod tests {
             highlights: vec![(5, 11)],
             context: None,
             explain: None,
+            article_lead: None,
         };
         let outcome = Outcome {
             found: Found::Hits(vec![hit]),

@@ -1,5 +1,5 @@
 //! Output: how results look. [`human`] output for people (colour only on a terminal),
-//! [`json`] Lines (the wire format for scripts), [`trec`] runs; [`words`] holds the wording
+//! [`json`] Lines (the wire format for scripts), [`trec`] runs, [`tsv`] tables; [`words`] holds the wording
 //! both printers share.
 //!
 //! Printing is kept apart from searching, as in ripgrep: the search stage hands over hits
@@ -10,9 +10,11 @@
 pub mod human;
 pub mod json;
 pub mod trec;
+pub mod tsv;
 pub mod words;
 
 pub use human::{
-    build_summary, print_article, print_count, print_hits, print_notes, print_query_header,
-    print_tokens, problem_line, query_error, snippet, suggestion_line, Snippet, SNIPPET_CHARS,
+    build_summary, count_text, print_article, print_count, print_groups, print_hits, print_notes,
+    print_query_header, print_stats, print_tokens, problem_line, query_error, snippet,
+    suggestion_line, Snippet, SNIPPET_CHARS,
 };

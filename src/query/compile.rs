@@ -543,11 +543,13 @@ fn loose_date_filter(node: &Node, required: bool) -> bool {
     }
 }
 
-/// Whether the query searches any text (else it is filters only).
+/// Whether every match needs text (else filters alone can match, as in `source:x OR word`,
+/// and hold for both kinds of document).
 fn has_text(node: &Node) -> bool {
     match node {
         Node::Filter(..) | Node::Not(_) => false,
-        Node::And(items) | Node::Or(items) => items.iter().any(has_text),
+        Node::And(items) => items.iter().any(has_text),
+        Node::Or(items) => items.iter().all(has_text),
         _ => true,
     }
 }

@@ -3,7 +3,7 @@
 //! line's options.
 //!
 //! Owns the date syntax (YYYY-MM-DD, YYYY-MM, YYYY: a period, from its first to its last
-//! day). The keys that filters compare in the index belong to the schema
+//! day; and as Dutch is written, `12-03-2019`, `12 maart 2019`, `maart 2019`). The keys that filters compare in the index belong to the schema
 //! ([`crate::index::schema`]). Filters never change scores.
 
 use std::fmt;
@@ -11,6 +11,7 @@ use std::ops::Bound;
 
 use time::{Date, Month};
 
+use crate::corpus::{month_named, parse_date};
 use crate::index::schema::date_key;
 
 /// A calendar period written as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: its first and last day.
@@ -23,7 +24,7 @@ pub struct Period {
 /// A date or date range that cannot be read; the message says what is wrong, in one line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
-    #[error("invalid date '{text}': {why} (dates are YYYY-MM-DD, YYYY-MM or YYYY)")]
+    #[error("invalid date '{text}': {why} (dates are YYYY-MM-DD, YYYY-MM or YYYY, or 12-03-2019, 12 maart 2019, maart 2019)")]
     Invalid { text: String, why: String },
     #[error("invalid date range '[{0}]'; write date:[2019-03-01 TO 2019-03-31] (dates are YYYY-MM-DD, YYYY-MM or YYYY, * for an open end)")]
     BadRange(String),
@@ -33,12 +34,16 @@ pub enum DateError {
     Empty { from: Date, to: Date },
 }
 
-/// Parses a period.
+/// Parses a period: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or in the Dutch way a day
+/// (`12-03-2019`, `12 maart 2019`) or a month (`maart 2019`).
 pub fn parse_period(text: &str) -> Result<Period, DateError> {
     let bad = |why: &str| DateError::Invalid {
         text: text.to_string(),
         why: why.to_string(),
     };
+    if let Some(period) = dutch_period(text) {
+        return Ok(period);
+    }
     let parts: Vec<&str> = text.split('-').collect();
     let widths: Vec<usize> = parts.iter().map(|p| p.len()).collect();
     let numeric = parts
@@ -84,6 +89,26 @@ pub fn parse_period(text: &str) -> Result<Period, DateError> {
     }
 }
 
+/// A day written the Dutch way (`12-03-2019`, `12 maart 2019`) or a month (`maart 2019`).
+fn dutch_period(text: &str) -> Option<Period> {
+    if text.starts_with(|c: char| c.is_ascii_digit()) && text.get(4..5) != Some("-") {
+        let day = parse_date(text)?;
+        return Some(Period {
+            first: day,
+            last: day,
+        });
+    }
+    let [month, year] = text.split_whitespace().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let month = month_named(month)?;
+    let year: i32 = year.parse().ok().filter(|_| year.len() == 4)?;
+    Some(Period {
+        first: Date::from_calendar_date(year, month, 1).ok()?,
+        last: Date::from_calendar_date(year, month, month.length(year)).ok()?,
+    })
+}
+
 /// An inclusive range of days; an open end is `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateRange {
@@ -104,12 +129,15 @@ impl DateRange {
     /// the first day of A to the last day of B.
     pub fn parse_bracketed(inside: &str) -> Result<Self, DateError> {
         let words: Vec<&str> = inside.split_whitespace().collect();
-        let [from, to_word, to] = words.as_slice() else {
-            return Err(DateError::BadRange(inside.to_string()));
+        // Dates of several words (`1 maart 2019`) stand on either side of `TO`.
+        let (from, to) = match words.iter().position(|w| w.eq_ignore_ascii_case("to")) {
+            Some(at) if at > 0 && at + 1 < words.len() => {
+                (words[..at].join(" "), words[at + 1..].join(" "))
+            }
+            _ if words.len() == 3 => return Err(DateError::MissingTo(inside.to_string())),
+            _ => return Err(DateError::BadRange(inside.to_string())),
         };
-        if !to_word.eq_ignore_ascii_case("to") {
-            return Err(DateError::MissingTo(inside.to_string()));
-        }
+        let (from, to) = (from.as_str(), to.as_str());
         let end = |text: &str| -> Result<Option<Period>, DateError> {
             if text == "*" {
                 Ok(None)
@@ -217,6 +245,29 @@ mod tests {
                 last: date!(2019 - 03 - 12)
             }
         );
+    }
+
+    #[test]
+    fn dutch_dates_and_months() {
+        let day = Period {
+            first: date!(2019 - 03 - 12),
+            last: date!(2019 - 03 - 12),
+        };
+        for text in ["12-03-2019", "12 maart 2019", "12 Mrt. 2019"] {
+            assert_eq!(parse_period(text).unwrap(), day, "{text}");
+        }
+        assert_eq!(
+            parse_period("februari 2020").unwrap(),
+            Period {
+                first: date!(2020 - 02 - 01),
+                last: date!(2020 - 02 - 29)
+            }
+        );
+        assert!(parse_period("31-02-2019").is_err());
+        assert!(parse_period("12 maartje 2019").is_err());
+        let range = DateRange::parse_bracketed("1 maart 2019 TO 30-06-2019").unwrap();
+        assert_eq!(range.from, Some(date!(2019 - 03 - 01)));
+        assert_eq!(range.to, Some(date!(2019 - 06 - 30)));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! [`run()`] is the whole of one query: it parses and compiles it once, ranks ([`rank`]),
 //! loads and highlights the hits ([`highlight`]), adds context passages ([`article`]),
-//! explanations ([`explain`]) and a suggestion ([`suggest`]) when asked. What to give back
+//! explanations ([`explain`]) and a suggestion ([`suggest`]) when asked; [`tally`] counts
+//! matching articles by period or source. What to give back
 //! is in [`options`], what comes back in [`results`]. Passages are ranked by BM25 (title
 //! boosted) or by date; whole articles rank by their own documents and show their best
 //! passage. Nothing here decides how results look; `output` does.
@@ -18,8 +19,10 @@ pub mod results;
 pub mod run;
 pub mod score;
 pub mod suggest;
+pub mod tally;
 
-pub use options::{SearchOptions, SortOrder, View};
+pub use options::{GroupBy, SearchOptions, SortOrder, View};
 pub use rank::Count;
 pub use results::{Context, Found, Hit, Outcome, RankedArticle};
 pub use run::{run, SearchError};
+pub use tally::{Group, GroupKey, Groups};

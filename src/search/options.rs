@@ -17,6 +17,14 @@ pub enum View {
     Count,
 }
 
+/// What matching articles are counted by (`View::Count` with `group_by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Month,
+    Year,
+    Source,
+}
+
 /// The order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortOrder {
@@ -44,6 +52,8 @@ pub struct SearchOptions {
     pub suggest: bool,
     /// Whether hits need all words of the query or any.
     pub matching: MatchMode,
+    /// With [`View::Count`]: count the matching articles per period or source.
+    pub group_by: Option<GroupBy>,
 }
 
 impl Default for SearchOptions {
@@ -57,6 +67,7 @@ impl Default for SearchOptions {
             explain: false,
             suggest: true,
             matching: MatchMode::All,
+            group_by: None,
         }
     }
 }

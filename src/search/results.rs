@@ -5,6 +5,7 @@ use super::article::ArticlePassage;
 use super::explain::{Explain, Note};
 use super::rank::Count;
 use super::suggest::Suggestion;
+use super::tally::Groups;
 use crate::index::StoredPassage;
 use crate::query::QueryWarning;
 
@@ -21,6 +22,9 @@ pub struct Hit {
     pub context: Option<Context>,
     /// Why the passage matched and how its score is made up, when asked for.
     pub explain: Option<Explain>,
+    /// The text of the article's first passage when the article has no title, for a
+    /// heading (display only: nothing of it is indexed as a title).
+    pub article_lead: Option<String>,
 }
 
 /// The passages around a hit, nearest last in `before` and first in `after`.
@@ -44,6 +48,8 @@ pub enum Found {
     Hits(Vec<Hit>),
     Articles(Vec<RankedArticle>),
     Count(Count),
+    /// Matching articles counted by period or source.
+    Groups(Groups),
 }
 
 /// Everything one query gives.
@@ -64,6 +70,7 @@ impl Outcome {
             Found::Hits(hits) => hits.len(),
             Found::Articles(articles) => articles.len(),
             Found::Count(count) => count.passages as usize,
+            Found::Groups(groups) => groups.total.passages as usize,
         }
     }
 

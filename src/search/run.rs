@@ -11,7 +11,7 @@ use super::rank::{self, LevelStats, Ranked};
 use super::ranked::{RankedArticle as RankedArticleScore, Ranking};
 use super::results::{Context, Found, Hit, Outcome, RankedArticle};
 use super::score::Words;
-use super::{article, explain, highlight, suggest};
+use super::{article, explain, highlight, suggest, tally};
 use crate::index::{Level, StoredPassage, ZoekIndex};
 use crate::query::compile::ExpandError;
 use crate::query::{self, Compiled, MatchMode, QueryError};
@@ -63,7 +63,10 @@ pub fn run(
         .flatten();
     let passages = compiled.query(schema, Level::Passage, matching);
     let found = match (&words, options.view) {
-        (_, View::Count) => Found::Count(rank::count(&searcher, passages.as_ref())?),
+        (_, View::Count) => match options.group_by {
+            Some(by) => Found::Groups(tally::tally(&searcher, passages.as_ref(), by)?),
+            None => Found::Count(rank::count(&searcher, passages.as_ref())?),
+        },
         (Some(words), view) => {
             let ranking = Ranking::new(&searcher, schema, Words::new(words))?;
             let candidates = compiled.query(schema, Level::Article, matching);
@@ -309,6 +312,11 @@ fn hits(
             None
         };
         let explain = explainer.explain(index, searcher, compiled, r, &passage)?;
+        let article_lead = if passage.title.is_empty() {
+            article::lead(index, searcher, &passage)?
+        } else {
+            None
+        };
         hits.push(Hit {
             rank: i + 1,
             score: r.score,
@@ -316,6 +324,7 @@ fn hits(
             highlights,
             context,
             explain,
+            article_lead,
         });
     }
     Ok(hits)

@@ -169,7 +169,7 @@ fn strict_turns_failures_into_exit_2() {
     );
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("--strict: 1 files or records failed"),
+        run.stderr.contains("--strict: 1 file or record failed"),
         "{}",
         run.stderr
     );

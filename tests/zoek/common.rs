@@ -23,7 +23,11 @@ pub fn zoek(args: &[&str]) -> Run {
 
 pub fn zoek_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_zoek"));
-    command.current_dir(dir).args(args).env_remove("NO_COLOR");
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("ZOEK_INDEX");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -144,6 +148,7 @@ pub fn zoek_with_stdin_in(dir: &Path, args: &[&str], input: &str) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zoek"))
         .current_dir(dir)
         .args(args)
+        .env_remove("ZOEK_INDEX")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -34,7 +34,7 @@ fn missing_index_is_exit_2_with_advice() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr.trim(),
-        "zoek: no index at index/; run 'zoek index' first"
+        "zoek: no index at index/; run 'zoek index' first, or name an index elsewhere with --index DIR or ZOEK_INDEX"
     );
 }
 
@@ -120,7 +120,7 @@ fn symlink_loops_are_not_followed() {
     let run = zoek_in(tmp.path(), &["index", "c", "--index", "idx"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("symlink loop"), "{}", run.stderr);
-    assert!(run.stderr.contains("indexed 1 articles"), "{}", run.stderr);
+    assert!(run.stderr.contains("indexed 1 article"), "{}", run.stderr);
 }
 
 fn index(dir: &Path, extra: &[&str]) -> crate::common::Run {
@@ -221,11 +221,25 @@ fn reindexing_processes_only_what_changed() {
         "{}",
         rebuilt.stderr
     );
-    let other = index(dir, &["--analysis", "plain"]);
+    // Another analysis is a whole new index: asked for with --rebuild, never done unasked.
+    let refused = zoek_in(
+        dir,
+        &["index", "c", "--index", "idx", "--analysis", "plain"],
+        &[],
+    );
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("add --rebuild to rebuild it with plain"),
+        "{}",
+        refused.stderr
+    );
+    let other = index(dir, &["--analysis", "plain", "--rebuild"]);
     assert!(
         other
             .stderr
-            .contains("rebuilt the whole index: the analysis changed from full to plain"),
+            .contains("files: 3 added, 0 updated, 0 removed, 0 unchanged"),
         "{}",
         other.stderr
     );

@@ -9,6 +9,7 @@ mod invariants;
 mod bad_input;
 mod batch;
 mod bounds;
+mod cli;
 mod crash;
 mod dutch;
 mod formats;

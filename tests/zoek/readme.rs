@@ -114,6 +114,7 @@ fn shell(dir: &Path, command: &str) -> String {
         .current_dir(dir)
         .env("PATH", path)
         .env_remove("NO_COLOR")
+        .env_remove("ZOEK_INDEX")
         .output()
         .expect("run sh");
     String::from_utf8(out.stdout).expect("utf-8 output")

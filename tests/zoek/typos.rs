@@ -1,5 +1,5 @@
 //! End-to-end: typos and word beginnings — fuzzy words (`word~`, `word~2`), prefixes
-//! (`verkiez*`) and suggestions ("bedoelde u: …?") on the bundled corpus.
+//! (`verkiez*`) and suggestions ("did you mean: …?") on the bundled corpus.
 
 use std::collections::BTreeSet;
 
@@ -128,9 +128,12 @@ fn a_misspelling_gets_a_suggestion_on_stderr() {
     let run = search(&["verkiezingsfruade"]);
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout, "");
-    assert_eq!(run.stderr.trim(), "bedoelde u: verkiezingsfraude?");
+    assert_eq!(run.stderr.trim(), "zoek: did you mean: verkiezingsfraude?");
     let both = search(&["trump verkiezingsfruade"]);
-    assert_eq!(both.stderr.trim(), "bedoelde u: trump verkiezingsfraude?");
+    assert_eq!(
+        both.stderr.trim(),
+        "zoek: did you mean: trump verkiezingsfraude?"
+    );
     let quiet = search(&["--no-suggest", "verkiezingsfruade"]);
     assert_eq!(quiet.code, 1);
     assert_eq!(quiet.stderr, "");
@@ -142,7 +145,7 @@ fn a_misspelled_name_is_corrected_to_the_archive_spelling() {
     // name it most likely means (a word, not the stem `rut`).
     let run = search(&["Rute"]);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr.trim(), "bedoelde u: Rutte?");
+    assert_eq!(run.stderr.trim(), "zoek: did you mean: Rutte?");
 }
 
 #[test]

@@ -1,0 +1,122 @@
+//! Tab-separated output (`--format tsv`), for spreadsheets, R and `cut`: a header line, then
+//! one row per hit, per count or per group. Tabs and line breaks inside a value become
+//! spaces; a missing value is empty. In batch mode the first column is the query's id.
+
+use std::io::{self, Write};
+
+use super::words::{group_by_name, group_key_value};
+use crate::search::{Count, Groups, Hit};
+
+/// A value made safe for a TSV cell.
+fn cell(value: &str) -> String {
+    value.replace(['\t', '\n', '\r'], " ")
+}
+
+fn row(out: &mut impl Write, qid: Option<&str>, cells: &[String]) -> io::Result<()> {
+    let mut line = String::new();
+    if let Some(qid) = qid {
+        line.push_str(&cell(qid));
+        line.push('\t');
+    }
+    line.push_str(&cells.join("\t"));
+    writeln!(out, "{line}")
+}
+
+fn header(out: &mut impl Write, qid: Option<&str>, names: &[&str]) -> io::Result<()> {
+    let cells: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    row(out, qid.map(|_| "qid"), &cells)
+}
+
+/// Prints hits: `rank score article_id date source path line ordinal title passage`
+/// (`ordinal` 1 for an article's first passage); the header when `with_header`.
+pub fn print_hits(
+    out: &mut impl Write,
+    qid: Option<&str>,
+    hits: &[Hit],
+    with_header: bool,
+) -> io::Result<()> {
+    if with_header {
+        header(
+            out,
+            qid,
+            &[
+                "rank",
+                "score",
+                "article_id",
+                "date",
+                "source",
+                "path",
+                "line",
+                "ordinal",
+                "title",
+                "passage",
+            ],
+        )?;
+    }
+    for hit in hits {
+        let p = &hit.passage;
+        row(
+            out,
+            qid,
+            &[
+                hit.rank.to_string(),
+                format!("{:.4}", hit.score),
+                cell(&p.article_id),
+                p.date.clone().unwrap_or_default(),
+                cell(&p.source),
+                cell(&p.path),
+                p.line.to_string(),
+                (p.ordinal + 1).to_string(),
+                cell(&p.title),
+                cell(&p.text),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Prints a count: `passages articles`.
+pub fn print_count(
+    out: &mut impl Write,
+    qid: Option<&str>,
+    count: &Count,
+    with_header: bool,
+) -> io::Result<()> {
+    if with_header {
+        header(out, qid, &["passages", "articles"])?;
+    }
+    row(
+        out,
+        qid,
+        &[count.passages.to_string(), count.articles.to_string()],
+    )
+}
+
+/// Prints groups: `month|year|source articles passages`, an empty key for the articles
+/// without a date or source; no total row (sum the column).
+pub fn print_groups(
+    out: &mut impl Write,
+    qid: Option<&str>,
+    groups: &Groups,
+    with_header: bool,
+) -> io::Result<()> {
+    if with_header {
+        header(
+            out,
+            qid,
+            &[group_by_name(groups.by), "articles", "passages"],
+        )?;
+    }
+    for group in &groups.groups {
+        row(
+            out,
+            qid,
+            &[
+                cell(&group_key_value(&group.key).unwrap_or_default()),
+                group.articles.to_string(),
+                group.passages.to_string(),
+            ],
+        )?;
+    }
+    Ok(())
+}
