@@ -3,6 +3,7 @@
 //! grep does. Errors are one line (a query error adds a line with a caret under the place).
 
 use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -17,7 +18,7 @@ use zoek::index::{self, BuildObserver, BuildOptions, Severity, ZoekIndex};
 use zoek::output::{self, json, trec, tsv};
 use zoek::query::{self, filter, DateRange, Filters, MatchMode};
 use zoek::search::{
-    self, article, Found, GroupBy, Outcome, SearchError, SearchOptions, SortOrder, View,
+    self, article, Found, GroupBy, Hit, Outcome, SearchError, SearchOptions, SortOrder, View,
 };
 
 /// What `zoek --help` adds after the commands.
@@ -780,7 +781,35 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        let outcome = match search::run(&index, &line.query, &options) {
+        let qid = batch.then_some(line.qid.as_str());
+        // Hits are printed as they are loaded, so a huge -n holds one at a time; what comes
+        // before them (stderr lines, a batch header, notes) is printed with the first.
+        let mut printer = QueryPrinter {
+            format,
+            qid,
+            line,
+            header,
+            started: false,
+            hits: 0,
+            error: None,
+        };
+        let searched = search::run_streamed(&index, &line.query, &options, &mut |outcome, hit| {
+            if quiet {
+                // The exit status needs no more than the first.
+                return ControlFlow::Break(());
+            }
+            match printer.hit(&mut out, outcome, &hit) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(err) => {
+                    printer.error = Some(err);
+                    ControlFlow::Break(())
+                }
+            }
+        });
+        if let Some(err) = printer.error.take() {
+            return Err(err.into());
+        }
+        let outcome = match searched {
             Ok(outcome) => outcome,
             Err(err) if batch => {
                 let prefix = format!("zoek: query {}: ", line.qid);
@@ -797,19 +826,8 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
         if quiet {
             continue;
         }
-        let qid = batch.then_some(line.qid.as_str());
-        let prefix = qid.map(|q| format!("query {q}: ")).unwrap_or_default();
-        for warning in &outcome.warnings {
-            eprintln!("zoek: {prefix}note: {warning}");
-        }
-        if let (Some(suggestion), Format::Human) = (&outcome.suggestion, format) {
-            eprintln!("zoek: {prefix}{}", output::suggestion_line(suggestion));
-        }
-        // Written per query, so a long batch streams.
-        let mut buffer = Vec::new();
-        print_outcome(&mut buffer, format, qid, line, &outcome, header)?;
+        printer.finish(&mut out, &outcome)?;
         header = false;
-        out.write_all(&buffer)?;
     }
     out.flush()?;
     Ok(ExitCode::from(match (failed, found) {
@@ -819,40 +837,81 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
     }))
 }
 
-fn print_outcome(
-    out: &mut Vec<u8>,
+/// Prints one query's outcome: what comes before its hits, each hit as it is loaded, then
+/// what follows them.
+struct QueryPrinter<'a> {
     format: Format,
-    qid: Option<&str>,
-    line: &QueryLine,
-    outcome: &Outcome,
+    qid: Option<&'a str>,
+    line: &'a QueryLine,
+    /// Whether this is the first query (a TSV header is printed once).
     header: bool,
-) -> io::Result<()> {
-    match format {
-        Format::Human => {
-            if let Some(qid) = qid {
-                output::print_query_header(out, qid, &line.query)?;
+    started: bool,
+    hits: usize,
+    error: Option<io::Error>,
+}
+
+impl QueryPrinter<'_> {
+    /// Notes on stderr, the batch header, the notes and the TSV header, once.
+    fn start(&mut self, out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
+        if std::mem::replace(&mut self.started, true) {
+            return Ok(());
+        }
+        let prefix = self.qid.map(|q| format!("query {q}: ")).unwrap_or_default();
+        for warning in &outcome.warnings {
+            eprintln!("zoek: {prefix}note: {warning}");
+        }
+        if let (Some(suggestion), Format::Human) = (&outcome.suggestion, self.format) {
+            eprintln!("zoek: {prefix}{}", output::suggestion_line(suggestion));
+        }
+        match self.format {
+            Format::Human => {
+                if let Some(qid) = self.qid {
+                    output::print_query_header(out, qid, &self.line.query)?;
+                }
+                output::print_notes(out, &outcome.notes)
             }
-            output::print_notes(out, &outcome.notes)?;
-            match &outcome.found {
-                Found::Hits(hits) => output::print_hits(out, hits),
+            Format::Tsv if self.header && matches!(outcome.found, Found::Streamed(_)) => {
+                tsv::print_hits_header(out, self.qid)
+            }
+            Format::Tsv | Format::Json | Format::Trec => Ok(()),
+        }
+    }
+
+    fn hit(&mut self, out: &mut impl Write, outcome: &Outcome, hit: &Hit) -> io::Result<()> {
+        self.start(out, outcome)?;
+        let first = self.hits == 0;
+        self.hits += 1;
+        match self.format {
+            Format::Human => output::print_hit(out, hit, first),
+            Format::Json => json::print_hit(out, self.qid, hit),
+            Format::Tsv => tsv::print_hit(out, self.qid, hit),
+            Format::Trec => Ok(()),
+        }
+    }
+
+    /// What follows the hits: counts, groups, a TREC run, the JSON summary line.
+    fn finish(&mut self, out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
+        self.start(out, outcome)?;
+        let (qid, header) = (self.qid, self.header);
+        match self.format {
+            Format::Human => match &outcome.found {
                 Found::Count(count) => output::print_count(out, count),
                 Found::Groups(groups) => output::print_groups(out, groups),
-                Found::Articles(_) => Ok(()),
-            }
+                Found::Hits(_) | Found::Streamed(_) | Found::Articles(_) => Ok(()),
+            },
+            Format::Json => json::print_outcome(out, qid, &self.line.query, outcome),
+            Format::Trec => match &outcome.found {
+                Found::Articles(articles) => trec::print_run(out, &self.line.qid, articles),
+                Found::Count(count) => output::print_count(out, count),
+                Found::Groups(groups) => output::print_groups(out, groups),
+                Found::Hits(_) | Found::Streamed(_) => Ok(()),
+            },
+            Format::Tsv => match &outcome.found {
+                Found::Count(count) => tsv::print_count(out, qid, count, header),
+                Found::Groups(groups) => tsv::print_groups(out, qid, groups, header),
+                Found::Hits(_) | Found::Streamed(_) | Found::Articles(_) => Ok(()),
+            },
         }
-        Format::Json => json::print_outcome(out, qid, &line.query, outcome),
-        Format::Trec => match &outcome.found {
-            Found::Articles(articles) => trec::print_run(out, &line.qid, articles),
-            Found::Count(count) => output::print_count(out, count),
-            Found::Groups(groups) => output::print_groups(out, groups),
-            Found::Hits(_) => Ok(()),
-        },
-        Format::Tsv => match &outcome.found {
-            Found::Hits(hits) => tsv::print_hits(out, qid, hits, header),
-            Found::Count(count) => tsv::print_count(out, qid, count, header),
-            Found::Groups(groups) => tsv::print_groups(out, qid, groups, header),
-            Found::Articles(_) => Ok(()),
-        },
     }
 }
 

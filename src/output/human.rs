@@ -115,60 +115,58 @@ fn write_snippet(
     write_highlighted(out, &snippet.text, &snippet.highlights)
 }
 
-/// Prints hits for a person to read.
-pub fn print_hits(out: &mut impl Write, hits: &[Hit]) -> io::Result<()> {
-    for (i, hit) in hits.iter().enumerate() {
-        if i > 0 {
+/// Prints one hit for a person to read, after a blank line unless it is the `first`.
+pub fn print_hit(out: &mut impl Write, hit: &Hit, first: bool) -> io::Result<()> {
+    if !first {
+        writeln!(out)?;
+    }
+    let p = &hit.passage;
+    let untitled;
+    let heading = if p.title.is_empty() {
+        untitled = untitled_heading(hit.article_lead.as_deref());
+        untitled.as_str()
+    } else {
+        p.title.as_str()
+    };
+    let mut about = vec![heading];
+    if let Some(date) = &p.date {
+        about.push(date);
+    }
+    if !p.source.is_empty() {
+        about.push(&p.source);
+    }
+    writeln!(
+        out,
+        "{}. {TITLE}{}{TITLE:#}  {DIM}score {:.2}{DIM:#}",
+        hit.rank,
+        about.join(" · "),
+        hit.score
+    )?;
+    let place = location(&p.path, p.line, p.ordinal, p.shared_line);
+    let (path, rest) = place.split_at(p.path.len());
+    writeln!(out, "   {PATH}{path}{PATH:#}{LINE}{rest}{LINE:#}")?;
+    match &hit.context {
+        None => {
+            write!(out, "   ")?;
+            write_snippet(out, &p.text, &hit.highlights)?;
             writeln!(out)?;
         }
-        let p = &hit.passage;
-        let untitled;
-        let heading = if p.title.is_empty() {
-            untitled = untitled_heading(hit.article_lead.as_deref());
-            untitled.as_str()
-        } else {
-            p.title.as_str()
-        };
-        let mut about = vec![heading];
-        if let Some(date) = &p.date {
-            about.push(date);
-        }
-        if !p.source.is_empty() {
-            about.push(&p.source);
-        }
-        writeln!(
-            out,
-            "{}. {TITLE}{}{TITLE:#}  {DIM}score {:.2}{DIM:#}",
-            hit.rank,
-            about.join(" · "),
-            hit.score
-        )?;
-        let place = location(&p.path, p.line, p.ordinal, p.shared_line);
-        let (path, rest) = place.split_at(p.path.len());
-        writeln!(out, "   {PATH}{path}{PATH:#}{LINE}{rest}{LINE:#}")?;
-        match &hit.context {
-            None => {
-                write!(out, "   ")?;
-                write_snippet(out, &p.text, &hit.highlights)?;
-                writeln!(out)?;
+        Some(context) => {
+            // As grep -C: `LINE:` for the hit, `LINE-` (dimmed) for context.
+            for passage in &context.before {
+                write_context(out, passage)?;
             }
-            Some(context) => {
-                // As grep -C: `LINE:` for the hit, `LINE-` (dimmed) for context.
-                for passage in &context.before {
-                    write_context(out, passage)?;
-                }
-                let mark = line_mark(p.line, p.ordinal, p.shared_line);
-                write!(out, "   {LINE}{mark}{LINE:#}: ")?;
-                write_snippet(out, &p.text, &hit.highlights)?;
-                writeln!(out)?;
-                for passage in &context.after {
-                    write_context(out, passage)?;
-                }
+            let mark = line_mark(p.line, p.ordinal, p.shared_line);
+            write!(out, "   {LINE}{mark}{LINE:#}: ")?;
+            write_snippet(out, &p.text, &hit.highlights)?;
+            writeln!(out)?;
+            for passage in &context.after {
+                write_context(out, passage)?;
             }
         }
-        if let Some(explain) = &hit.explain {
-            write_explain(out, explain, hit.score)?;
-        }
+    }
+    if let Some(explain) = &hit.explain {
+        write_explain(out, explain, hit.score)?;
     }
     Ok(())
 }
@@ -596,7 +594,7 @@ mod tests {
             article_lead: None,
         };
         let mut raw = Vec::new();
-        print_hits(&mut raw, &[hit]).unwrap();
+        print_hit(&mut raw, &hit, true).unwrap();
         let mut plain = anstream::StripStream::new(Vec::new());
         plain.write_all(&raw).unwrap();
         let text = String::from_utf8(plain.into_inner()).unwrap();

@@ -293,7 +293,13 @@ fn write_line(out: &mut impl Write, line: &Line) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Prints a query's hits, one line each, then its summary line.
+/// Prints one hit as a line.
+pub fn print_hit(out: &mut impl Write, qid: Option<&str>, hit: &Hit) -> io::Result<()> {
+    write_line(out, &Line::Hit(HitLine::of(hit, qid)))
+}
+
+/// Prints a query's hits (those it holds; streamed ones were printed by [`print_hit`]), one
+/// line each, then its summary line.
 pub fn print_outcome(
     out: &mut impl Write,
     qid: Option<&str>,
@@ -301,7 +307,7 @@ pub fn print_outcome(
     outcome: &Outcome,
 ) -> io::Result<()> {
     for hit in outcome.hits() {
-        write_line(out, &Line::Hit(HitLine::of(hit, qid)))?;
+        print_hit(out, qid, hit)?;
     }
     if let Found::Groups(groups) = &outcome.found {
         for group in &groups.groups {

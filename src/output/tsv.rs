@@ -27,52 +27,47 @@ fn header(out: &mut impl Write, qid: Option<&str>, names: &[&str]) -> io::Result
     row(out, qid.map(|_| "qid"), &cells)
 }
 
-/// Prints hits: `rank score article_id date source path line ordinal title passage`
-/// (`ordinal` 1 for an article's first passage); the header when `with_header`.
-pub fn print_hits(
-    out: &mut impl Write,
-    qid: Option<&str>,
-    hits: &[Hit],
-    with_header: bool,
-) -> io::Result<()> {
-    if with_header {
-        header(
-            out,
-            qid,
-            &[
-                "rank",
-                "score",
-                "article_id",
-                "date",
-                "source",
-                "path",
-                "line",
-                "ordinal",
-                "title",
-                "passage",
-            ],
-        )?;
-    }
-    for hit in hits {
-        let p = &hit.passage;
-        row(
-            out,
-            qid,
-            &[
-                hit.rank.to_string(),
-                format!("{:.4}", hit.score),
-                cell(&p.article_id),
-                p.date.clone().unwrap_or_default(),
-                cell(&p.source),
-                cell(&p.path),
-                p.line.to_string(),
-                (p.ordinal + 1).to_string(),
-                cell(&p.title),
-                cell(&p.text),
-            ],
-        )?;
-    }
-    Ok(())
+/// Prints the header of hit rows: `rank score article_id date source path line ordinal
+/// title passage`.
+pub fn print_hits_header(out: &mut impl Write, qid: Option<&str>) -> io::Result<()> {
+    header(
+        out,
+        qid,
+        &[
+            "rank",
+            "score",
+            "article_id",
+            "date",
+            "source",
+            "path",
+            "line",
+            "ordinal",
+            "title",
+            "passage",
+        ],
+    )
+}
+
+/// Prints one hit as a row under [`print_hits_header`] (`ordinal` 1 for an article's first
+/// passage).
+pub fn print_hit(out: &mut impl Write, qid: Option<&str>, hit: &Hit) -> io::Result<()> {
+    let p = &hit.passage;
+    row(
+        out,
+        qid,
+        &[
+            hit.rank.to_string(),
+            format!("{:.4}", hit.score),
+            cell(&p.article_id),
+            p.date.clone().unwrap_or_default(),
+            cell(&p.source),
+            cell(&p.path),
+            p.line.to_string(),
+            (p.ordinal + 1).to_string(),
+            cell(&p.title),
+            cell(&p.text),
+        ],
+    )
 }
 
 /// Prints a count: `passages articles`.

@@ -24,5 +24,5 @@ pub mod tally;
 pub use options::{GroupBy, SearchOptions, SortOrder, View};
 pub use rank::Count;
 pub use results::{Context, Found, Hit, Outcome, RankedArticle};
-pub use run::{run, SearchError};
+pub use run::{run, run_streamed, SearchError};
 pub use tally::{Group, GroupKey, Groups};

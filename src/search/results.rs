@@ -46,6 +46,8 @@ pub struct RankedArticle {
 #[derive(Debug, Clone)]
 pub enum Found {
     Hits(Vec<Hit>),
+    /// This many hits, handed out one at a time by [`run_streamed`](super::run_streamed).
+    Streamed(usize),
     Articles(Vec<RankedArticle>),
     Count(Count),
     /// Matching articles counted by period or source.
@@ -68,6 +70,7 @@ impl Outcome {
     pub fn len(&self) -> usize {
         match &self.found {
             Found::Hits(hits) => hits.len(),
+            Found::Streamed(hits) => *hits,
             Found::Articles(articles) => articles.len(),
             Found::Count(count) => count.passages as usize,
             Found::Groups(groups) => groups.total.passages as usize,

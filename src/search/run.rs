@@ -1,6 +1,7 @@
 //! Running one query, from what the user typed to what the view asks for.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{Searcher, TantivyDocument};
@@ -41,6 +42,27 @@ pub fn run(
     input: &str,
     options: &SearchOptions,
 ) -> Result<Outcome, SearchError> {
+    let mut hits = Vec::new();
+    let mut outcome = run_streamed(index, input, options, &mut |_, hit| {
+        hits.push(hit);
+        ControlFlow::Continue(())
+    })?;
+    if let Found::Streamed(_) = outcome.found {
+        outcome.found = Found::Hits(hits);
+    }
+    Ok(outcome)
+}
+
+/// Runs one query as [`run`] does, but hands each hit to `each_hit` as soon as it is loaded,
+/// with the outcome so far (its notes, warnings and suggestion, and
+/// [`Found::Streamed`] with the number of hits to come), so that printing a million hits
+/// holds one at a time. `each_hit` stops the search by breaking.
+pub fn run_streamed(
+    index: &ZoekIndex,
+    input: &str,
+    options: &SearchOptions,
+    each_hit: &mut dyn FnMut(&Outcome, Hit) -> ControlFlow<()>,
+) -> Result<Outcome, SearchError> {
     let node = query::with_filters(query::parse(input)?, &options.filters);
     let compiled = query::compile(node, index.analyzer())?;
     let schema = index.schema();
@@ -62,22 +84,20 @@ pub fn run(
         .then(|| compiled.ranked_words())
         .flatten();
     let passages = compiled.query(schema, Level::Passage, matching);
-    let found = match (&words, options.view) {
-        (_, View::Count) => match options.group_by {
+    let ranking = match (&words, options.view) {
+        (Some(words), view) if view != View::Count => {
+            Some(Ranking::new(&searcher, schema, Words::new(words))?)
+        }
+        _ => None,
+    };
+    let gathered = match (&ranking, options.view) {
+        (_, View::Count) => Gathered::Found(match options.group_by {
             Some(by) => Found::Groups(tally::tally(&searcher, passages.as_ref(), by)?),
             None => Found::Count(rank::count(&searcher, passages.as_ref())?),
-        },
-        (Some(words), view) => {
-            let ranking = Ranking::new(&searcher, schema, Words::new(words))?;
+        }),
+        (Some(ranking), view) => {
             let candidates = compiled.query(schema, Level::Article, matching);
-            ranked_search(
-                index,
-                &compiled,
-                &ranking,
-                candidates.as_ref(),
-                view,
-                options,
-            )?
+            ranked_search(index, ranking, candidates.as_ref(), view, options)?
         }
         (None, View::Passages) => {
             let ranked = rank::rank(
@@ -89,9 +109,7 @@ pub fn run(
                 options.sort,
             )?;
             let explainer = Explainer::tantivy(index, &searcher, passages.as_ref(), options)?;
-            Found::Hits(hits(
-                index, &searcher, &compiled, &ranked, &explainer, options,
-            )?)
+            Gathered::Hits(ranked, explainer)
         }
         (None, View::ArticlesWithPassage | View::Articles) => {
             // Articles rank by their whole text.
@@ -105,7 +123,7 @@ pub fn run(
                 options.sort,
             )?;
             if options.view == View::Articles {
-                Found::Articles(ranked_articles(&searcher, index, &ranked)?)
+                Gathered::Found(Found::Articles(ranked_articles(&searcher, index, &ranked)?))
             } else {
                 // Each shows its best passage: one that holds the words as the query asks,
                 // else the one with most of them, else its first.
@@ -115,10 +133,14 @@ pub fn run(
                 }
                 let best = rank::best_passages(&searcher, schema, &queries, &ranked)?;
                 let explainer = Explainer::tantivy(index, &searcher, passages.as_ref(), options)?;
-                Found::Hits(hits(
-                    index, &searcher, &compiled, &best, &explainer, options,
-                )?)
+                Gathered::Hits(best, explainer)
             }
+        }
+    };
+    let (found, to_load) = match gathered {
+        Gathered::Found(found) => (found, None),
+        Gathered::Hits(ranked, explainer) => {
+            (Found::Streamed(ranked.len()), Some((ranked, explainer)))
         }
     };
     let mut outcome = Outcome {
@@ -138,7 +160,29 @@ pub fn run(
                 finds_at_least(index, &searcher, &s.query, options, found.max(1))
             });
     }
+    if let Some((ranked, explainer)) = to_load {
+        for (i, ranked) in ranked.iter().enumerate() {
+            let hit = load_hit(
+                index,
+                &searcher,
+                &compiled,
+                i + 1,
+                ranked,
+                &explainer,
+                options,
+            )?;
+            if each_hit(&outcome, hit).is_break() {
+                break;
+            }
+        }
+    }
     Ok(outcome)
+}
+
+/// What a view found: hits still to load (and how to explain them), or all of it.
+enum Gathered<'a> {
+    Hits(Vec<Ranked>, Explainer<'a>),
+    Found(Found),
 }
 
 /// Whether `input` (with the options' filters) matches at least `n` passages.
@@ -183,19 +227,20 @@ fn ranked_articles(
 }
 
 /// A ranked search of plain words: the view's articles, or passages of them.
-fn ranked_search(
+fn ranked_search<'a>(
     index: &ZoekIndex,
-    compiled: &Compiled,
-    ranking: &Ranking,
+    ranking: &'a Ranking<'a>,
     candidates: &dyn Query,
     view: View,
     options: &SearchOptions,
-) -> tantivy::Result<Found> {
+) -> tantivy::Result<Gathered<'a>> {
     let searcher = ranking.searcher;
     if view == View::Articles {
         let articles = ranking.articles(candidates, options.limit)?;
         let ranked: Vec<Ranked> = articles.iter().map(|a| a.ranked).collect();
-        return Ok(Found::Articles(ranked_articles(searcher, index, &ranked)?));
+        return Ok(Gathered::Found(Found::Articles(ranked_articles(
+            searcher, index, &ranked,
+        )?)));
     }
     let per_article = view == View::ArticlesWithPassage;
     // Passages come from as many articles as it takes to fill the limit with passages that
@@ -213,14 +258,15 @@ fn ranked_search(
     let explainer = if options.explain {
         Explainer::Ranked {
             ranking,
-            articles: articles.iter().map(|a| (a.ranked.article, a)).collect(),
+            articles: articles
+                .into_iter()
+                .map(|a| (a.ranked.article, a))
+                .collect(),
         }
     } else {
         Explainer::Nothing
     };
-    Ok(Found::Hits(hits(
-        index, searcher, compiled, &shown, &explainer, options,
-    )?))
+    Ok(Gathered::Hits(shown, explainer))
 }
 
 /// How the hits of a search are explained, when they are.
@@ -231,7 +277,7 @@ enum Explainer<'a> {
     /// With the ranked score of each hit's article.
     Ranked {
         ranking: &'a Ranking<'a>,
-        articles: HashMap<u64, &'a RankedArticleScore>,
+        articles: HashMap<u64, RankedArticleScore>,
     },
 }
 
@@ -284,48 +330,45 @@ impl Explainer<'_> {
     }
 }
 
-/// The ranked passages loaded, highlighted, and given context and explanations as asked.
-fn hits(
+/// One ranked passage loaded, highlighted, and given context and explanations as asked.
+fn load_hit(
     index: &ZoekIndex,
     searcher: &Searcher,
     compiled: &Compiled,
-    ranked: &[Ranked],
+    rank: usize,
+    ranked: &Ranked,
     explainer: &Explainer,
     options: &SearchOptions,
-) -> tantivy::Result<Vec<Hit>> {
-    let mut hits = Vec::with_capacity(ranked.len());
-    for (i, r) in ranked.iter().enumerate() {
-        let doc: TantivyDocument = searcher.doc(r.address)?;
-        let passage = index.schema().stored_passage(&doc);
-        let highlights = highlight::highlight(index.analyzer(), &compiled.matchers, &passage.text);
-        let context = if options.context > 0 {
-            let (before, after) = article::neighbours(
-                index,
-                searcher,
-                &compiled.matchers,
-                &passage.article_id,
-                passage.ordinal,
-                options.context as u64,
-            )?;
-            Some(Context { before, after })
-        } else {
-            None
-        };
-        let explain = explainer.explain(index, searcher, compiled, r, &passage)?;
-        let article_lead = if passage.title.is_empty() {
-            article::lead(index, searcher, &passage)?
-        } else {
-            None
-        };
-        hits.push(Hit {
-            rank: i + 1,
-            score: r.score,
-            passage,
-            highlights,
-            context,
-            explain,
-            article_lead,
-        });
-    }
-    Ok(hits)
+) -> tantivy::Result<Hit> {
+    let doc: TantivyDocument = searcher.doc(ranked.address)?;
+    let passage = index.schema().stored_passage(&doc);
+    let highlights = highlight::highlight(index.analyzer(), &compiled.matchers, &passage.text);
+    let context = if options.context > 0 {
+        let (before, after) = article::neighbours(
+            index,
+            searcher,
+            &compiled.matchers,
+            &passage.article_id,
+            passage.ordinal,
+            options.context as u64,
+        )?;
+        Some(Context { before, after })
+    } else {
+        None
+    };
+    let explain = explainer.explain(index, searcher, compiled, ranked, &passage)?;
+    let article_lead = if passage.title.is_empty() {
+        article::lead(index, searcher, &passage)?
+    } else {
+        None
+    };
+    Ok(Hit {
+        rank,
+        score: ranked.score,
+        passage,
+        highlights,
+        context,
+        explain,
+        article_lead,
+    })
 }

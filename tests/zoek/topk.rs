@@ -129,7 +129,9 @@ fn top_in(index: &ZoekIndex, query: &str, view: View, limit: usize) -> Vec<(Stri
             .into_iter()
             .map(|a| (a.article_id, a.score.to_bits()))
             .collect(),
-        Found::Count(_) | Found::Groups(_) => unreachable!("no count asked"),
+        Found::Count(_) | Found::Groups(_) | Found::Streamed(_) => {
+            unreachable!("no count asked, and run() loads every hit")
+        }
     }
 }
 
