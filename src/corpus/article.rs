@@ -75,6 +75,17 @@ impl std::fmt::Display for Skip {
     }
 }
 
+impl Skip {
+    /// The reason without what is particular to one file (a link's target), to count
+    /// skips by.
+    pub fn kind(&self) -> String {
+        match self {
+            Skip::LinkOutside(_) => "a link out of the corpus; not followed".to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Which cap a problem ran into, so that the command line can name the option that
 /// changes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

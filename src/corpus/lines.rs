@@ -41,6 +41,9 @@ pub struct Line<'a> {
     /// Content hash of the line as read, line ending included.
     pub hash: u64,
     pub over_cap: bool,
+    /// Where the line starts in the file, when the file can be read from there again
+    /// ([`Lines::open_at`]): a plain file (not gzipped, not UTF-16).
+    pub offset: Option<u64>,
 }
 
 /// The lines of one JSON Lines file.
@@ -55,6 +58,11 @@ pub struct Lines {
     display: String,
     gzipped: bool,
     note: Option<String>,
+    /// Bytes of the text before the next line, and how many bytes before the text start
+    /// in the file (a byte order mark); `None` when offsets in the text are not offsets in
+    /// the file.
+    pos: u64,
+    start: Option<u64>,
 }
 
 impl Lines {
@@ -102,9 +110,11 @@ impl Lines {
             .read_to_end(&mut head)
             .map_err(fail)?;
         let mut note = None;
+        let mut start = (!gzipped).then_some(0);
         let rest: Box<dyn Read> = match encoding_rs::Encoding::for_bom(&head) {
             Some((encoding, bom)) if encoding == encoding_rs::UTF_8 => {
                 head.drain(..bom);
+                start = start.map(|_| bom as u64);
                 Box::new(io::Cursor::new(head).chain(text))
             }
             Some((encoding, bom)) => {
@@ -143,6 +153,42 @@ impl Lines {
             display: display.to_string(),
             gzipped,
             note,
+            pos: 0,
+            start,
+        })
+    }
+
+    /// Opens a plain JSON Lines file at `offset` (a [`Line::offset`] of an earlier read),
+    /// whose line is line `number`: an update that needs only the records after that line
+    /// does not read the file again from its start.
+    pub fn open_at(
+        path: &Path,
+        display: &str,
+        limits: Limits,
+        offset: u64,
+        number: usize,
+    ) -> Result<Lines, Problem> {
+        use std::io::Seek;
+        let mut file = open_regular(path).map_err(|e| cannot(display, &e))?;
+        file.seek(io::SeekFrom::Start(offset))
+            .map_err(|e| cannot(display, &e))?;
+        let raw = Rc::new(Cell::new(offset));
+        let counted = Counted {
+            inner: file,
+            count: Rc::clone(&raw),
+        };
+        Ok(Lines {
+            reader: Box::new(io::BufReader::with_capacity(1 << 20, counted)),
+            raw,
+            number: number.saturating_sub(1),
+            records: 0,
+            cap: limits.record_bytes,
+            buf: Vec::new(),
+            display: display.to_string(),
+            gzipped: false,
+            note: None,
+            pos: offset,
+            start: Some(0),
         })
     }
 
@@ -184,6 +230,8 @@ impl Lines {
             if len == 0 {
                 return Ok(None);
             }
+            let at = self.pos;
+            self.pos += len;
             self.number += 1;
             if blank {
                 continue;
@@ -206,6 +254,7 @@ impl Lines {
                 len: content_len,
                 hash: hash.finish(),
                 over_cap: over,
+                offset: self.start.map(|start| start + at),
             }));
         }
     }
@@ -354,5 +403,26 @@ mod tests {
         .err()
         .unwrap();
         assert_eq!(err.to_string(), format!("c/a.jsonl: {BINARY}"));
+    }
+
+    #[test]
+    fn a_plain_file_can_be_read_again_from_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        std::fs::write(&path, b"\xef\xbb\xbfeen\n\ntwee\r\ndrie\n").unwrap();
+        let mut lines = Lines::open(&path, "a", Limits::default()).unwrap();
+        let mut seen = Vec::new();
+        while let Some(line) = lines.next_line().unwrap() {
+            seen.push((line.number, line.offset.unwrap(), line.hash));
+        }
+        assert_eq!(seen.iter().map(|s| s.1).collect::<Vec<_>>(), [3, 8, 14]);
+        let (number, offset, hash) = seen[1];
+        let mut again = Lines::open_at(&path, "a", Limits::default(), offset, number).unwrap();
+        let line = again.next_line().unwrap().unwrap();
+        assert_eq!(
+            (line.number, line.bytes, line.hash),
+            (3, &b"twee"[..], hash)
+        );
+        assert_eq!(again.next_line().unwrap().unwrap().number, 4);
     }
 }

@@ -8,11 +8,12 @@
 //! Progress and problems are told to a [`BuildObserver`] as they happen; what the build did
 //! comes back as a [`BuildReport`]. Neither says how it is shown.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexWriter};
 
 use super::check::{self, Checks, Damage};
@@ -20,7 +21,7 @@ use super::disk::{fix_modes, write_synced, CURRENT_FILE, LOCK_FILE, META_FILE};
 use super::error::IndexError;
 use super::manifest::{self, Failure, FileState, Manifest, RecordState};
 use super::open::{
-    open_generation, publish, read_current, remove_stale, IndexMeta, ZoekIndex, FORMAT_VERSION,
+    open_generation_with, publish, read_current, remove_stale, IndexMeta, ZoekIndex, FORMAT_VERSION,
 };
 use super::schema::{article_key, record_key, source_key, Schema};
 use crate::analysis::{self, Analysis, DutchAnalyzer};
@@ -121,8 +122,8 @@ pub struct BuildReport {
     pub duplicate_ids: u64,
     /// Bytes of the files this run read.
     pub bytes: u64,
-    /// Skipped entries by reason.
-    pub skipped: BTreeMap<String, Vec<String>>,
+    /// Skipped entries by the kind of reason: each as shown, with its own reason.
+    pub skipped: BTreeMap<String, Vec<(String, String)>>,
     /// Records skipped for want of anything to index.
     pub skipped_records: Vec<Problem>,
     /// Files and records that were not indexed.
@@ -265,7 +266,25 @@ impl Run<'_> {
 
     /// The live generation with its file list, when an update can continue it; else why not.
     fn reusable(&self, generation: &Path) -> Result<Live, RebuildReason> {
-        let open = open_generation(generation).map_err(RebuildReason::Unusable)?;
+        // Segment files written to since the last build are verified before they are opened.
+        // (With --repair every one of them.)
+        let open = open_generation_with(generation, |index| {
+            let verified = if self.options.repair {
+                check::verify_all(index, generation)
+            } else {
+                Checks::load(generation).verify_segments(index, generation)
+            };
+            verified.map_err(|damage| IndexError::Damaged {
+                dir: self.dir.to_path_buf(),
+                damage,
+            })
+        })
+        .map_err(|err| match err {
+            IndexError::Damaged { damage, .. } => RebuildReason::Damaged(damage),
+            // Segments that do not open are damaged too.
+            IndexError::Tantivy(err) => RebuildReason::Damaged(Damage::Unreadable(err.to_string())),
+            other => RebuildReason::Unusable(other),
+        })?;
         let analysis = self.options.analysis;
         if open.meta().analysis != analysis.name() {
             return Err(RebuildReason::AnalysisChanged {
@@ -280,19 +299,8 @@ impl Run<'_> {
             });
         }
         let old = manifest::load(generation, open.tantivy()).map_err(RebuildReason::Unusable)?;
-        let mut checks = Checks::load(generation);
-        checks
-            .verify_segments(open.tantivy(), generation)
-            .map_err(RebuildReason::Damaged)?;
         let indexed = open.searcher().num_docs();
         check::verify_file_list(manifest::docs(&old), indexed).map_err(RebuildReason::Damaged)?;
-        if self.options.repair {
-            let verdict = check::check_whole(open.tantivy(), generation, indexed)
-                .map_err(RebuildReason::Unusable)?;
-            if let Some(damage) = verdict.damage.into_iter().next() {
-                return Err(RebuildReason::Damaged(damage));
-            }
-        }
         Ok(Live { open, old })
     }
 
@@ -431,9 +439,9 @@ impl Run<'_> {
                 Entry::Skipped { display, why } => {
                     pass.report
                         .skipped
-                        .entry(why.to_string())
+                        .entry(why.kind())
                         .or_default()
-                        .push(display.clone());
+                        .push((display.clone(), why.to_string()));
                 }
                 Entry::Failed(problem) => self.failed(&mut pass.report, problem.clone()),
             }
@@ -601,7 +609,7 @@ impl Run<'_> {
         let failures = self.absorb(pass, read, notes);
         if failed_whole {
             pass.report.files_failed += 1;
-        } else if before.is_some() {
+        } else if before.is_some_and(|b| b.docs > 0) {
             pass.report.files_updated += 1;
         } else {
             pass.report.files_added += 1;
@@ -727,7 +735,8 @@ impl Run<'_> {
             self.failed_whole(pass, id, None, stat, 0, corpus::lines::empty(display));
             return Ok(());
         }
-        self.finish_lines(pass, id, before.is_some(), stat, read, Vec::new());
+        let existed = before.is_some_and(|b| b.docs > 0);
+        self.finish_lines(pass, id, existed, stat, read, Vec::new());
         Ok(())
     }
 
@@ -744,11 +753,17 @@ impl Run<'_> {
         stat: Stat,
     ) -> Result<(), Stop> {
         let limits = self.options.limits;
+        // Each line's number and hash, and where it starts in the file (if it can be found
+        // there again).
+        let mut offsets = HashMap::new();
         let scanned = (|| {
             let mut lines = Lines::open(path, display, limits)?;
             let mut found = Vec::new();
             while let Some(line) = lines.next_line()? {
                 found.push((line.number as u64, line.hash));
+                if let Some(offset) = line.offset {
+                    offsets.insert(line.number as u64, offset);
+                }
             }
             Ok::<_, Problem>(found)
         })();
@@ -817,8 +832,13 @@ impl Run<'_> {
             records: kept,
             ..Records::default()
         };
-        if !wanted.is_empty() {
-            let mut lines = match Lines::open(path, display, limits) {
+        if let Some(&first) = wanted.iter().min() {
+            // Appended records are read from where they start.
+            let reopened = match offsets.get(&first) {
+                Some(&offset) => Lines::open_at(path, display, limits, offset, first as usize),
+                None => Lines::open(path, display, limits),
+            };
+            let mut lines = match reopened {
                 Ok(lines) => lines,
                 Err(problem) => {
                     // Gone between the passes: what was deleted stays deleted.
@@ -840,7 +860,7 @@ impl Run<'_> {
                     }
                 }
             }
-            pass.report.bytes += lines.raw_bytes();
+            pass.report.bytes += lines.raw_bytes() - offsets.get(&first).copied().unwrap_or(0);
         }
         self.finish_lines(pass, id, true, stat, read, kept_failures);
         Ok(())
@@ -1108,9 +1128,10 @@ fn add_article(
         });
     }
     let key = source_key(analyzer, &article.source);
-    for doc in schema.article_documents(article, &passages, file, &key, record) {
-        writer.add_document(doc)?;
-    }
+    // One batch: the documents of an article go to one indexing thread, so into one segment
+    // (an update of one article writes one small segment, not one per thread).
+    let docs = schema.article_documents(article, &passages, file, &key, record);
+    writer.run(docs.into_iter().map(UserOperation::Add))?;
     Ok(passages.len() as u64)
 }
 

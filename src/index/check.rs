@@ -124,12 +124,20 @@ impl Checks {
     }
 }
 
-/// Whether a segment file matches its checksum (reads all of it).
+/// Whether a segment file matches its checksum (reads all of it); one whose checksum
+/// cannot even be read (a damaged footer) does not.
 fn sound(index: &Index, name: &str) -> Result<bool, Damage> {
-    index
-        .directory()
-        .validate_checksum(Path::new(name))
-        .map_err(|e| Damage::Unreadable(e.to_string()))
+    use tantivy::directory::error::OpenReadError;
+    match index.directory().validate_checksum(Path::new(name)) {
+        Ok(sound) => Ok(sound),
+        Err(OpenReadError::FileDoesNotExist(_)) => Err(Damage::Missing(name.to_string())),
+        Err(OpenReadError::IoError { io_error, .. })
+            if io_error.kind() != std::io::ErrorKind::PermissionDenied =>
+        {
+            Ok(false)
+        }
+        Err(err) => Err(Damage::Unreadable(err.to_string())),
+    }
 }
 
 /// The file list of the last commit against the documents it committed.
@@ -156,19 +164,34 @@ pub struct Verdict {
     pub damage: Vec<Damage>,
 }
 
+/// Verifies every segment file of the last commit against its checksum (reads them all).
+pub fn verify_all(index: &Index, generation: &Path) -> Result<(), Damage> {
+    let files = segment_files(index).map_err(|e| Damage::Unreadable(e.to_string()))?;
+    for name in files {
+        if stat(&generation.join(&name)).is_none() {
+            return Err(Damage::Missing(name));
+        }
+        if !sound(index, &name)? {
+            return Err(Damage::Checksum(name));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the whole live generation of `index`: every segment file against its checksum,
-/// the file list against the committed documents. Changes nothing.
+/// the file list against the committed documents (`None` when the segments cannot be
+/// opened to count them). Changes nothing.
 pub fn check_whole(
     index: &Index,
     generation: &Path,
-    documents: u64,
+    documents: Result<u64, String>,
 ) -> Result<Verdict, IndexError> {
     let mut verdict = Verdict {
         generation: generation.to_path_buf(),
         segments: index.searchable_segment_metas()?.len(),
         files_verified: 0,
         bytes_verified: 0,
-        documents,
+        documents: 0,
         corpus_files: 0,
         damage: Vec::new(),
     };
@@ -187,6 +210,14 @@ pub fn check_whole(
             Err(err) => verdict.damage.push(err),
         }
     }
+    let documents = match documents {
+        Ok(documents) => documents,
+        Err(why) => {
+            verdict.damage.push(Damage::Unreadable(why));
+            return Ok(verdict);
+        }
+    };
+    verdict.documents = documents;
     match manifest::load(generation, index) {
         Ok(list) => {
             verdict.corpus_files = list.len();

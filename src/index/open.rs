@@ -180,14 +180,13 @@ pub fn open(dir: &Path) -> Result<ZoekIndex, IndexError> {
     let mut attempt = 0;
     loop {
         let generation = read_current(dir)?;
-        let opened = open_generation(&generation).and_then(|index| {
+        let opened = open_generation_with(&generation, |index| {
             Checks::load(&generation)
-                .verify_changed(index.tantivy(), &generation)
+                .verify_changed(index, &generation)
                 .map_err(|damage| IndexError::Damaged {
                     dir: dir.to_path_buf(),
                     damage,
-                })?;
-            Ok(index)
+                })
         });
         match opened {
             Ok(index) => return Ok(index),
@@ -213,7 +212,12 @@ pub fn recorded_meta(dir: &Path) -> Option<IndexMeta> {
     serde_json::from_slice(&bytes).ok()
 }
 
-pub(super) fn open_generation(generation: &Path) -> Result<ZoekIndex, IndexError> {
+/// Opens a generation, running `check` on the tantivy index before its segments are opened
+/// (a damaged segment file may not open at all).
+pub(super) fn open_generation_with(
+    generation: &Path,
+    check: impl FnOnce(&Index) -> Result<(), IndexError>,
+) -> Result<ZoekIndex, IndexError> {
     let meta_path = generation.join(META_FILE);
     let bytes = fs::read(&meta_path).map_err(|source| IndexError::Io {
         action: "read",
@@ -232,6 +236,7 @@ pub(super) fn open_generation(generation: &Path) -> Result<ZoekIndex, IndexError
     }
     let analysis: Analysis = meta.analysis.parse().map_err(IndexError::UnknownAnalysis)?;
     let index = open_tantivy(generation)?;
+    check(&index)?;
     let analyzer = DutchAnalyzer::new(analysis);
     analysis::register(&index, &analyzer);
     let reader = index
@@ -286,9 +291,21 @@ pub(super) fn remove_stale(dir: &Path, live: &str) {
 }
 
 /// `zoek check`: opens the live generation of the index in `dir` (without writing) and
-/// reads all of it.
+/// reads all of it; segments that cannot even be opened are damage, not an error.
 pub fn check(dir: &Path) -> Result<Verdict, IndexError> {
     let generation = read_current(dir)?;
-    let open = open_generation(&generation)?;
-    check_whole(open.tantivy(), &generation, open.searcher().num_docs())
+    let mut tantivy = None;
+    let opened = open_generation_with(&generation, |index| {
+        tantivy = Some(index.clone());
+        Ok(())
+    });
+    let documents = match &opened {
+        Ok(open) => Ok(open.searcher().num_docs()),
+        Err(err) => Err(err.to_string()),
+    };
+    match (opened, tantivy) {
+        (Ok(open), _) => check_whole(open.tantivy(), &generation, documents),
+        (Err(_), Some(index)) => check_whole(&index, &generation, documents),
+        (Err(err), None) => Err(err),
+    }
 }

@@ -418,8 +418,8 @@ pub fn print_build_report(out: &mut impl Write, report: &BuildReport) -> io::Res
             }),
         )
     };
-    for (reason, paths) in &report.skipped {
-        for path in paths {
+    for skipped in report.skipped.values() {
+        for (path, reason) in skipped {
             line("skipped", path, None, reason, false)?;
         }
     }
