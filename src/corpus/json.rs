@@ -165,68 +165,94 @@ pub fn read_document_within(
     limits: Limits,
     read: &mut FileRead,
 ) {
-    let over = |json: &str| json.len() as u64 > limits.record_bytes;
-    let line_of = |part: &str| {
-        let offset = part.as_ptr() as usize - text.as_ptr() as usize;
-        text[..offset].bytes().filter(|&b| b == b'\n').count() + 1
+    // Lines are counted as the items go by (offsets only grow), never from the start again.
+    let mut lines = LineCounter {
+        text,
+        at: 0,
+        line: 1,
     };
-    match serde_json::from_str::<Vec<&RawValue>>(text) {
-        Ok(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let json = item.get();
-                if over(json) {
-                    read.failures.push(Problem::over_cap(
-                        display,
-                        Some(line_of(json)),
-                        Cap::Record,
-                        json.len() as u64,
-                        limits.record_bytes,
-                    ));
-                    continue;
-                }
-                article_of(
-                    json,
-                    display,
-                    line_of(json),
-                    format!("{file_id}#{}", i + 1),
-                    read,
-                );
-            }
-        }
-        Err(_) if text.trim_start().starts_with('[') => {
-            match serde_json::from_str::<serde_json::Value>(text) {
-                Ok(_) => read.failures.push(Problem::new(
-                    display,
-                    None,
-                    "JSON array of unexpected shape",
-                )),
-                Err(err) => read.failures.push(Problem::new(
-                    display,
-                    Some(err.line()),
-                    format!("not valid JSON: {err}"),
-                )),
-            }
-        }
-        Err(_) => {
-            let start = text.len() - text.trim_start().len();
-            if over(text.trim()) {
-                read.failures.push(Problem::over_cap(
-                    display,
-                    Some(line_of(&text[start..])),
-                    Cap::Record,
-                    text.trim().len() as u64,
-                    limits.record_bytes,
-                ));
-                return;
-            }
-            article_of(
-                text,
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with('[') {
+        let start = text.len() - trimmed.len();
+        let line = lines.line_at(start);
+        if trimmed.trim_end().len() as u64 > limits.record_bytes {
+            read.failures.push(Problem::over_cap(
                 display,
-                line_of(&text[start..]),
-                file_id.to_string(),
-                read,
-            );
+                Some(line),
+                Cap::Record,
+                trimmed.trim_end().len() as u64,
+                limits.record_bytes,
+            ));
+        } else {
+            article_of(text, display, line, file_id.to_string(), read);
         }
+        return;
+    }
+    // An array: its items are read one at a time, never collected.
+    let mut count = 0;
+    let mut each = |item: &RawValue| {
+        count += 1;
+        let json = item.get();
+        let line = lines.line_at(json.as_ptr() as usize - text.as_ptr() as usize);
+        if json.len() as u64 > limits.record_bytes {
+            read.failures.push(Problem::over_cap(
+                display,
+                Some(line),
+                Cap::Record,
+                json.len() as u64,
+                limits.record_bytes,
+            ));
+        } else {
+            article_of(json, display, line, format!("{file_id}#{count}"), read);
+        }
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let result = serde::Deserializer::deserialize_seq(&mut deserializer, Items(&mut each))
+        .and_then(|()| deserializer.end());
+    if let Err(err) = result {
+        read.failures.push(Problem::new(
+            display,
+            Some(err.line()),
+            format!("not valid JSON: {err}"),
+        ));
+    }
+}
+
+/// Line numbers of offsets into a text, counted from the last offset asked.
+struct LineCounter<'a> {
+    text: &'a str,
+    at: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, offset: usize) -> usize {
+        if offset > self.at {
+            self.line += self.text.as_bytes()[self.at..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.at = offset;
+        }
+        self.line
+    }
+}
+
+/// Hands each item of a JSON array to a function as it is parsed.
+struct Items<'f, F>(&'f mut F);
+
+impl<'de, F: FnMut(&'de RawValue)> serde::de::Visitor<'de> for Items<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of articles")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            (self.0)(item);
+        }
+        Ok(())
     }
 }
 
@@ -305,7 +331,8 @@ mod tests {
             "[\n {\"body\": \"x\"},\n {oops}\n]",
             &mut read,
         );
-        assert!(read.articles.is_empty());
+        // The items before the break are read, the rest fails with the line.
+        assert_eq!(read.articles.len(), 1);
         assert!(
             read.failures[0]
                 .to_string()

@@ -13,7 +13,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexWriter};
 
 use super::check::{self, Checks, Damage};
@@ -1128,10 +1127,11 @@ fn add_article(
         });
     }
     let key = source_key(analyzer, &article.source);
-    // One batch: the documents of an article go to one indexing thread, so into one segment
-    // (an update of one article writes one small segment, not one per thread).
-    let docs = schema.article_documents(article, &passages, file, &key, record);
-    writer.run(docs.into_iter().map(UserOperation::Add))?;
+    // One document at a time (not one batch per article): tantivy's queue holds 10,000
+    // batches, which must stay 10,000 documents for memory to stay bounded.
+    for doc in schema.article_documents(article, &passages, file, &key, record) {
+        writer.add_document(doc)?;
+    }
     Ok(passages.len() as u64)
 }
 
