@@ -335,8 +335,11 @@ impl Run<'_> {
     /// Records the segment files as they are after a build, and makes the files tantivy
     /// wrote only for its owner readable like the rest.
     fn finish(&self, index: &Index, generation: &Path) -> Result<(), IndexError> {
-        fix_modes(generation);
         let checks = Checks::record(index, generation)?;
+        if checks == Checks::load(generation) {
+            return Ok(()); // nothing was committed: nothing to record (an unchanged update)
+        }
+        fix_modes(generation);
         checks.save(generation).map_err(|source| IndexError::Io {
             action: "write",
             path: generation.join(check::CHECKS_FILE),
@@ -523,7 +526,7 @@ impl Run<'_> {
         let stat = Stat { size, mtime_ns };
         match corpus::format_of(relative) {
             Ok((Format::JsonLines, _)) => match before {
-                Some(state) if !state.records.is_empty() => {
+                Some(state) if !state.records().is_empty() => {
                     self.changed_lines(pass, id, &path, &display, state, stat)
                 }
                 before => self.new_lines(pass, id, &path, &display, before, stat),
@@ -555,11 +558,8 @@ impl Run<'_> {
         let hash = file.hash();
         if let Some(state) = before.as_ref().filter(|b| b.hash == hash) {
             // Touched but not changed: nothing to re-index, only the new time to keep.
-            let state = FileState {
-                size: stat.size,
-                mtime_ns: stat.mtime_ns,
-                ..state.clone()
-            };
+            let mut state = state.clone();
+            (state.size, state.mtime_ns) = (stat.size, stat.mtime_ns);
             pass.changed = true;
             unchanged(pass, id, state, display);
             return Ok(());
@@ -615,15 +615,7 @@ impl Run<'_> {
         }
         pass.manifest.insert(
             id,
-            FileState {
-                size: stat.size,
-                mtime_ns: stat.mtime_ns,
-                hash,
-                docs,
-                ids,
-                records: Vec::new(),
-                failures,
-            },
+            FileState::new(stat.size, stat.mtime_ns, hash, docs).with(ids, Vec::new(), failures),
         );
         Ok(())
     }
@@ -676,13 +668,11 @@ impl Run<'_> {
         self.failed(&mut pass.report, problem);
         pass.manifest.insert(
             id,
-            FileState {
-                size: stat.size,
-                mtime_ns: stat.mtime_ns,
-                hash,
-                failures: vec![failure],
-                ..FileState::default()
-            },
+            FileState::new(stat.size, stat.mtime_ns, hash, 0).with(
+                Vec::new(),
+                Vec::new(),
+                vec![failure],
+            ),
         );
     }
 
@@ -780,11 +770,8 @@ impl Run<'_> {
             }
         };
         if lines_hash(scanned.iter().copied()) == before.hash {
-            let state = FileState {
-                size: stat.size,
-                mtime_ns: stat.mtime_ns,
-                ..before
-            };
+            let mut state = before;
+            (state.size, state.mtime_ns) = (stat.size, stat.mtime_ns);
             pass.changed = true;
             unchanged(pass, id, state, display);
             return Ok(());
@@ -792,7 +779,7 @@ impl Run<'_> {
         pass.changed = true;
         let now: HashSet<(u64, u64)> = scanned.iter().copied().collect();
         let (kept, gone): (Vec<RecordState>, Vec<RecordState>) = before
-            .records
+            .records()
             .iter()
             .partition(|r| now.contains(&(r.line(), r.hash())));
         if kept.is_empty() {
@@ -811,8 +798,9 @@ impl Run<'_> {
         let kept_lines: HashSet<u64> = kept.iter().map(RecordState::line).collect();
         // Failures of records that stay are unchanged failures.
         let kept_failures: Vec<Failure> = before
-            .failures
-            .into_iter()
+            .failures()
+            .iter()
+            .cloned()
             .filter(|f| f.line.is_some_and(|l| kept_lines.contains(&(l as u64))))
             .collect();
         for failure in &kept_failures {
@@ -935,15 +923,11 @@ impl Run<'_> {
         let docs = records.iter().map(RecordState::docs).sum();
         pass.manifest.insert(
             id,
-            FileState {
-                size: stat.size,
-                mtime_ns: stat.mtime_ns,
-                hash,
-                docs,
-                ids: Vec::new(),
+            FileState::new(stat.size, stat.mtime_ns, hash, docs).with(
+                Vec::new(),
                 records,
                 failures,
-            },
+            ),
         );
     }
 
@@ -1024,7 +1008,7 @@ fn lines_hash(lines: impl Iterator<Item = (u64, u64)>) -> u64 {
 
 /// A file left as it is: its remembered failures are reported as unchanged.
 fn unchanged(pass: &mut Pass, id: String, state: FileState, display: &str) {
-    for failure in &state.failures {
+    for failure in state.failures() {
         pass.report.unchanged_failures.push(Problem::new(
             display,
             failure.line,

@@ -25,7 +25,7 @@ use super::manifest;
 pub(super) const CHECKS_FILE: &str = "checks.json";
 
 /// Size and modification time of each segment file when it was last known sound.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checks {
     files: BTreeMap<String, (u64, u64)>,
 }

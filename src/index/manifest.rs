@@ -17,43 +17,127 @@ use tantivy::Index;
 
 use super::error::IndexError;
 
-/// What the index knows about one corpus file, to tell whether it changed.
+/// What the index knows about one corpus file, to tell whether it changed. Most files need
+/// only the first four fields; what JSON files and failures need more of is boxed, so the
+/// list of a million `.md` files stays small in memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StateFields", into = "StateFields")]
 pub struct FileState {
     pub size: u64,
     pub mtime_ns: u64,
     /// Content hash ([`crate::corpus::ContentHash`]; for JSON Lines, of its records).
     pub hash: u64,
     /// Documents of the file in the index (each passage, and one per article).
-    #[serde(default)]
     pub docs: u64,
+    more: Option<Box<More>>,
+}
+
+/// What only some files have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct More {
+    ids: Vec<u64>,
+    records: Vec<RecordState>,
+    failures: Vec<Failure>,
+}
+
+/// [`FileState`] as it is written: the boxed fields only where there are any.
+#[derive(Serialize, Deserialize)]
+struct StateFields {
+    size: u64,
+    mtime_ns: u64,
+    hash: u64,
+    #[serde(default)]
+    docs: u64,
     /// The `article_key`s of the ids its articles took from the corpus (JSON `id` fields,
     /// perhaps renamed as duplicates), which no other article may take. For JSON Lines
     /// they are in `records`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ids: Vec<u64>,
+    ids: Vec<u64>,
     /// JSON Lines: each non-blank line as last read, so that an update re-indexes only the
     /// records that changed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub records: Vec<RecordState>,
+    records: Vec<RecordState>,
     /// What failed in the file (the whole file, or some records): reported again as
     /// unchanged until the file changes, without reading it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub failures: Vec<Failure>,
+    failures: Vec<Failure>,
+}
+
+impl From<StateFields> for FileState {
+    fn from(f: StateFields) -> Self {
+        FileState::new(f.size, f.mtime_ns, f.hash, f.docs).with(f.ids, f.records, f.failures)
+    }
+}
+
+impl From<FileState> for StateFields {
+    fn from(state: FileState) -> Self {
+        let more = state.more.map(|m| *m).unwrap_or_default();
+        StateFields {
+            size: state.size,
+            mtime_ns: state.mtime_ns,
+            hash: state.hash,
+            docs: state.docs,
+            ids: more.ids,
+            records: more.records,
+            failures: more.failures,
+        }
+    }
 }
 
 impl FileState {
+    pub fn new(size: u64, mtime_ns: u64, hash: u64, docs: u64) -> Self {
+        FileState {
+            size,
+            mtime_ns,
+            hash,
+            docs,
+            more: None,
+        }
+    }
+
+    /// With the ids taken from records, the JSON Lines records and the failures.
+    pub fn with(
+        mut self,
+        ids: Vec<u64>,
+        records: Vec<RecordState>,
+        failures: Vec<Failure>,
+    ) -> Self {
+        self.more = (!ids.is_empty() || !records.is_empty() || !failures.is_empty()).then(|| {
+            Box::new(More {
+                ids,
+                records,
+                failures,
+            })
+        });
+        self
+    }
+
     /// Whether the file looks untouched: same size and modification time.
     pub fn same_stat(&self, size: u64, mtime_ns: u64) -> bool {
         self.size == size && self.mtime_ns == mtime_ns
     }
 
+    /// The `article_key`s of ids its articles took from records (JSON files).
+    pub fn ids(&self) -> &[u64] {
+        self.more.as_ref().map_or(&[], |m| &m.ids)
+    }
+
+    /// A JSON Lines file's records as last read.
+    pub fn records(&self) -> &[RecordState] {
+        self.more.as_ref().map_or(&[], |m| &m.records)
+    }
+
+    /// What failed in the file when it was last read.
+    pub fn failures(&self) -> &[Failure] {
+        self.more.as_ref().map_or(&[], |m| &m.failures)
+    }
+
     /// The explicit ids the file's articles hold, by `article_key`.
     pub fn claimed_ids(&self) -> impl Iterator<Item = u64> + '_ {
-        self.ids
+        self.ids()
             .iter()
             .copied()
-            .chain(self.records.iter().map(|r| r.id()).filter(|&id| id != 0))
+            .chain(self.records().iter().map(|r| r.id()).filter(|&id| id != 0))
     }
 }
 
@@ -150,26 +234,17 @@ mod tests {
     #[test]
     fn a_plain_file_costs_a_few_fields_and_records_are_arrays() {
         let mut manifest = Manifest::new();
-        manifest.insert(
-            "a.md".into(),
-            FileState {
-                size: 3,
-                mtime_ns: 7,
-                hash: 42,
-                docs: 2,
-                ..FileState::default()
-            },
-        );
+        manifest.insert("a.md".into(), FileState::new(3, 7, 42, 2));
         manifest.insert(
             "b.jsonl".into(),
-            FileState {
-                records: vec![RecordState(1, 9, 2, 0), RecordState(3, 8, 0, 0)],
-                failures: vec![Failure {
+            FileState::default().with(
+                Vec::new(),
+                vec![RecordState(1, 9, 2, 0), RecordState(3, 8, 0, 0)],
+                vec![Failure {
                     line: Some(3),
                     message: "kapot".into(),
                 }],
-                ..FileState::default()
-            },
+            ),
         );
         let json = serde_json::to_string(&manifest).unwrap();
         assert_eq!(
