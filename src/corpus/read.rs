@@ -25,6 +25,7 @@ pub struct OpenFile {
 /// after decompression. Says why it cannot.
 pub fn open(path: &Path, display: &str, limits: Limits) -> Result<OpenFile, Problem> {
     let file = open_regular(path).map_err(|e| cannot(display, &e))?;
+    let size = file.metadata().map_or(0, |m| m.len());
     let mut tally = Tally {
         inner: file,
         hash: ContentHash::new(),
@@ -32,7 +33,7 @@ pub fn open(path: &Path, display: &str, limits: Limits) -> Result<OpenFile, Prob
     };
     let (format, gzipped) =
         format_of(path).map_err(|why| Problem::new(display, None, why.to_string()))?;
-    let bytes = read_capped(&mut tally, format, gzipped, display, limits)?;
+    let bytes = read_capped(&mut tally, format, gzipped, size, display, limits)?;
     Ok(OpenFile {
         len: tally.count.get(),
         hash: tally.hash.finish(),
@@ -55,11 +56,18 @@ fn read_capped(
     reader: &mut impl Read,
     format: Format,
     gzipped: bool,
+    size: u64,
     display: &str,
     limits: Limits,
 ) -> Result<Vec<u8>, Problem> {
     let (cap, limit) = cap_of(format, limits);
-    let mut bytes = Vec::new();
+    // A plain file is read into a buffer of its size (not one grown by doubling).
+    let hint = if gzipped {
+        0
+    } else {
+        size.min(limit) as usize + 1
+    };
+    let mut bytes = Vec::with_capacity(hint);
     let read = if gzipped {
         flate2::read::MultiGzDecoder::new(reader)
             .take(limit + 1)
@@ -231,10 +239,12 @@ pub fn parse_file(id: &str, path: &Path, display: &str, bytes: Vec<u8>) -> FileR
         }
         return read;
     }
+    let size = bytes.len() as u64;
     match read_capped(
         &mut io::Cursor::new(bytes),
         format,
         gzipped,
+        size,
         display,
         limits,
     ) {

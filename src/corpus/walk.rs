@@ -254,7 +254,15 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<Vec<Entry>, CorpusErro
 /// two files never share an id (nor an entry of the file list).
 pub fn article_id(relative: &Path) -> String {
     use std::os::unix::ffi::OsStrExt;
-    let mut id = String::new();
+    let bytes = relative.as_os_str().as_bytes();
+    // The usual name: UTF-8 without a backslash, already its id (when it is not `a//b`).
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let plain = !text.contains(['\\', '\0']) && !text.starts_with("./");
+        if plain && !text.contains("//") && !text.contains("/./") && !text.ends_with("/.") {
+            return text.strip_suffix('/').unwrap_or(text).to_string();
+        }
+    }
+    let mut id = String::with_capacity(bytes.len() + 8);
     for (i, component) in relative.components().enumerate() {
         if i > 0 {
             id.push('/');

@@ -129,7 +129,12 @@ impl Schema {
             level: builder.add_text_field("level", STRING),
             article_id: builder.add_text_field("article_id", STRING | STORED),
             file: builder.add_text_field("file", STRING),
-            record_key: builder.add_u64_field("record_key", INDEXED),
+            // Indexed without field norms: no byte per document for a field that is never
+            // scored.
+            record_key: builder.add_u64_field(
+                "record_key",
+                tantivy::schema::NumericOptions::default().set_indexed(),
+            ),
             article_key: builder.add_u64_field(ARTICLE_KEY, INDEXED | FAST),
             date: builder.add_text_field("date", STORED),
             date_key: builder.add_i64_field(DATE_KEY, INDEXED | FAST),
