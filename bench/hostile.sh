@@ -419,8 +419,9 @@ if wanted corpus-forms; then
         case "$form" in ./c) name=index-dot-c ;; c/) name=index-c-slash ;; *) name=index-absolute ;; esac
         step "$name" 60 "$zoek" index "$form" --index index
         line=$(files_line "$name.err")
-        if ! [[ "$line" == "files: 0 added, 0 updated, 0 removed"* ]] || grep -q "changed" "$name.err"; then
-            why="$why ${name#index-}: $(grep -q 'rebuilt the whole' "$name.err" && echo 'rebuilt, ')$line;"
+        # ("folder changed": the rebuild reason; a bare "changed" would match "unchanged")
+        if ! [[ "$line" == "files: 0 added, 0 updated, 0 removed"* ]] || grep -q "folder changed" "$name.err"; then
+            why="$why ${name#index-}: $(grep -q 'rebuilt the whole' "$name.err" && echo 'rebuilt, ' || true)$line;"
         fi
     done
     why=${why# }

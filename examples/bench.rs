@@ -34,7 +34,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::schema::{Schema, TEXT};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
-use zoek::corpus::{self, passage, Entry, WalkOptions};
+use zoek::corpus::{self, passage, Entry, Limits, WalkOptions};
 use zoek::index;
 use zoek::index::{Level, TextField};
 use zoek::search::{self, SearchOptions};
@@ -130,7 +130,7 @@ fn article_files(
 ) -> Result<impl Iterator<Item = (PathBuf, String, String)> + '_> {
     let entries = corpus::walk(corpus_dir, &WalkOptions::default())?;
     Ok(entries.into_iter().filter_map(move |entry| match entry {
-        Entry::Article { relative } => {
+        Entry::Article { relative, .. } => {
             let path = corpus_dir.join(&relative);
             let display = path.display().to_string();
             Some((path, corpus::article_id(&relative), display))
@@ -146,13 +146,12 @@ fn analyze(flags: &Flags) -> Result<()> {
     let runs = flags.number("runs", 3)?;
     let mut texts = Vec::new();
     for (path, id, display) in article_files(&corpus_dir)? {
-        let data = corpus::read_bytes(&path, &display).map_err(|p| anyhow::anyhow!("{p}"))?;
-        for article in corpus::parse_file(&id, &path, &display, data).articles {
+        corpus::read_file(&path, &id, &display, Limits::default(), |article| {
             for p in passage::split(&article.body) {
                 texts.push(article.title.clone());
                 texts.push(p.text);
             }
-        }
+        });
     }
     let mut times = Vec::new();
     let mut tokens = 0u64;
@@ -268,10 +267,8 @@ fn ceiling_index(flags: &Flags) -> Result<()> {
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, heap)?;
     let (mut articles, mut passages, mut bytes) = (0u64, 0u64, 0u64);
     for (path, id, display) in article_files(&corpus_dir)? {
-        let file = corpus::open(&path, &display).map_err(|p| anyhow::anyhow!("{p}"))?;
-        bytes += file.len();
         let mut failed = None;
-        file.parse(&id, &path, &display, |article| {
+        let read = corpus::read_file(&path, &id, &display, Limits::default(), |article| {
             articles += 1;
             let mut split = passage::split(&article.body);
             if split.is_empty() {
@@ -293,6 +290,10 @@ fn ceiling_index(flags: &Flags) -> Result<()> {
         if let Some(err) = failed {
             return Err(err.into());
         }
+        if let Some(problem) = read.failures.first().filter(|_| read.bytes == 0) {
+            bail!("{problem}");
+        }
+        bytes += std::fs::metadata(&path)?.len();
     }
     writer.commit()?;
     writer.wait_merging_threads()?;

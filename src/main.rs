@@ -12,7 +12,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum, ValueHint};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use zoek::analysis::{Analysis, DutchAnalyzer};
-use zoek::corpus::{Problem, WalkOptions};
+use zoek::corpus::{Cap, Limits, Problem, WalkOptions};
 use zoek::eval::{self, Bound, QueryLine, Run};
 use zoek::index::{self, BuildObserver, BuildOptions, Severity, ZoekIndex};
 use zoek::output::{self, json, trec, tsv};
@@ -28,6 +28,7 @@ Start:
   zoek search verkiezingsfraude   the best passages
   zoek show PATH:LINE             the whole article of a hit, as search printed it
   zoek stats                      what the index holds
+  zoek check                      whether the index is sound (reads all of it)
 
 Each command has its own help: zoek search --help teaches the query syntax.
 
@@ -111,6 +112,8 @@ enum Command {
     Show(ShowArgs),
     /// What the index holds: articles, passages, files, dates, sources, analysis, size
     Stats(StatsArgs),
+    /// Read the whole index and say whether it is sound (changes nothing)
+    Check(CheckArgs),
     /// Show the tokens the Dutch analyzer makes of a text
     Analyze(AnalyzeArgs),
     /// Score queries against relevance judgements (TREC qrels); a gate for CI
@@ -161,6 +164,12 @@ struct StatsArgs {
     /// As one JSON object
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    index: IndexArg,
 }
 
 #[derive(Args)]
@@ -215,9 +224,21 @@ struct IndexArgs {
     /// Write one JSON line per skipped, failed or warned-about item to FILE
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     report: Option<PathBuf>,
-    /// Exit 2 after the run if any file or record failed
+    /// Exit 2 after the run if any file or record failed (now or, unchanged, before)
     #[arg(long)]
     strict: bool,
+    /// Follow links whose target lies outside the corpus folder (skipped by default)
+    #[arg(long)]
+    follow_outside: bool,
+    /// The largest article read, in MB: a JSON record or a .md/.txt/.html file
+    #[arg(long, value_name = "MB", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..))]
+    max_record_mb: u64,
+    /// The largest .json file read (it is parsed whole), in MB after decompression
+    #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
+    max_file_mb: u64,
+    /// First verify every file of the index against its checksum; rebuild if one is damaged
+    #[arg(long)]
+    repair: bool,
     /// No progress, summary or warnings; only errors
     #[arg(short, long)]
     quiet: bool,
@@ -249,13 +270,14 @@ impl IndexArg {
         })
     }
 
-    /// Opens the index, saying how to name another one when none was named.
+    /// Opens the index, saying how to name another one when none was named, and what to
+    /// do about a damaged one.
     fn open(&self) -> Result<ZoekIndex> {
         index::open(&self.path()).map_err(|err| match err {
             index::IndexError::Missing { .. } if self.named().is_none() => {
                 anyhow!("{err}, or name an index elsewhere with --index DIR or ZOEK_INDEX")
             }
-            other => other.into(),
+            other => index_error(other),
         })
     }
 }
@@ -519,10 +541,27 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Index(args) => run_index(args),
-        Command::Search(args) => run_search(args),
-        Command::Eval(args) => run_eval(args),
-        Command::Show(args) => run_show(args),
-        Command::Stats(args) => run_stats(args),
+        // A panic inside tantivy (a damaged segment file) ends as one line.
+        Command::Search(args) => {
+            let dir = args.index.path();
+            guarded(&dir, || run_search(args))
+        }
+        Command::Eval(args) => {
+            let dir = args.index.path();
+            guarded(&dir, || run_eval(args))
+        }
+        Command::Show(args) => {
+            let dir = args.index.path();
+            guarded(&dir, || run_show(args))
+        }
+        Command::Stats(args) => {
+            let dir = args.index.path();
+            guarded(&dir, || run_stats(args))
+        }
+        Command::Check(args) => {
+            let dir = args.index.path();
+            guarded(&dir, || run_check(args))
+        }
         Command::Analyze(args) => run_analyze(args),
         Command::Completions(args) => run_completions(args),
         Command::Man(args) => run_man(args),
@@ -587,8 +626,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
-/// Shows a build's progress on a terminal and its problems as they come (only errors
-/// when quiet).
+/// Shows a build's progress on a terminal (bytes read, with the rate and the time left) and
+/// its problems as they come (only errors when quiet).
 struct Progress {
     bar: ProgressBar,
     quiet: bool,
@@ -604,28 +643,36 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} indexing {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
         Progress { bar, quiet }
     }
 }
 
 impl BuildObserver for Progress {
-    fn files_found(&mut self, files: u64) {
-        self.bar.set_length(files);
+    fn planned(&mut self, _files: u64, bytes: u64) {
+        self.bar.set_length(bytes);
     }
 
-    fn file_done(&mut self) {
-        self.bar.inc(1);
+    fn progress(&mut self, bytes: u64) {
+        self.bar.inc(bytes);
     }
 
     fn problem(&mut self, severity: Severity, problem: &Problem) {
         if self.quiet && severity == Severity::Warning {
             return;
         }
-        self.bar
-            .suspend(|| eprintln!("zoek: {}", output::problem_line(severity, problem)));
+        let mut line = output::problem_line(severity, problem);
+        match problem.cap {
+            Some(Cap::Record) => line.push_str(" (raise the cap with --max-record-mb)"),
+            Some(Cap::File) => line.push_str(" (raise the cap with --max-file-mb)"),
+            None => {}
+        }
+        self.bar.suspend(|| eprintln!("zoek: {line}"));
     }
 }
 
@@ -654,8 +701,15 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
     let options = BuildOptions {
         analysis: build_analysis(&args, &dir)?,
         rebuild: args.rebuild,
+        repair: args.repair,
         walk: WalkOptions {
             exclude: args.exclude,
+            follow_outside: args.follow_outside,
+            index_folder: None,
+        },
+        limits: Limits {
+            record_bytes: args.max_record_mb.saturating_mul(1 << 20),
+            file_bytes: args.max_file_mb.saturating_mul(1 << 20),
         },
     };
     let mut progress = Progress::new(args.quiet);
@@ -668,6 +722,14 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
         });
     progress.bar.finish_and_clear();
     let report = report?;
+    // A failure remembered from an earlier run is an error still: said on every run, quiet
+    // or not, like the failures read this time.
+    for problem in &report.unchanged_failures {
+        eprintln!(
+            "zoek: {} (unchanged since an earlier run)",
+            output::problem_line(Severity::Error, problem)
+        );
+    }
     if !args.quiet {
         for line in output::build_summary(&report) {
             eprintln!("zoek: {line}");
@@ -681,10 +743,12 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
         json::print_build_report(&mut file, &report)?;
         file.flush()?;
     }
-    Ok(if args.strict && !report.failures.is_empty() {
+    // Failures an earlier run found in files that did not change count too.
+    let failed = report.failures.len() + report.unchanged_failures.len();
+    Ok(if args.strict && failed > 0 {
         eprintln!(
             "zoek: --strict: {} failed",
-            match report.failures.len() {
+            match failed {
                 1 => "1 file or record".to_string(),
                 n => format!("{n} files or records"),
             }
@@ -693,6 +757,98 @@ fn run_index(args: IndexArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `zoek check`: the whole index read, the verdict printed; exit 1 when it is damaged.
+fn run_check(args: CheckArgs) -> Result<ExitCode> {
+    let dir = args.index.path();
+    let verdict = index::open::check(&dir).map_err(index_error)?;
+    let mut out = io::stdout().lock();
+    for line in output::check_lines(&dir, &verdict) {
+        writeln!(out, "{line}")?;
+    }
+    if !verdict.damage.is_empty() {
+        writeln!(
+            out,
+            "  'zoek index --repair' (or --rebuild) builds it again from the corpus"
+        )?;
+    }
+    out.flush()?;
+    Ok(if verdict.damage.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// An index error as shown: one that a rebuild cures says to run it.
+fn index_error(err: index::IndexError) -> anyhow::Error {
+    let damage = err.is_damage();
+    let text = message(&anyhow::Error::from(err));
+    if damage && !text.contains("'zoek index") {
+        anyhow!("{text}; run 'zoek index --rebuild'")
+    } else {
+        anyhow!("{text}")
+    }
+}
+
+/// Runs `work` on the index in `dir` so that a panic inside tantivy (a damaged segment
+/// file) ends as one line saying what to do rather than a backtrace.
+fn guarded<T>(dir: &Path, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    use std::sync::{Arc, Mutex};
+    let caught: Arc<Mutex<Option<String>>> = Arc::default();
+    let hook_caught = Arc::clone(&caught);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string());
+        if let Ok(mut slot) = hook_caught.lock() {
+            slot.get_or_insert(text);
+        }
+    }));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    std::panic::set_hook(previous);
+    match outcome {
+        Ok(result) => result,
+        Err(_) => {
+            let why = caught
+                .lock()
+                .ok()
+                .and_then(|mut slot| slot.take())
+                .unwrap_or_else(|| "a panic".to_string());
+            Err(damaged(dir, &why))
+        }
+    }
+}
+
+/// What went wrong reading a committed index: it is damaged. The cause is cut to its first
+/// 160 characters of one line, so the error stays one line.
+fn damaged(dir: &Path, why: &str) -> anyhow::Error {
+    let why: String = why
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(160)
+        .collect();
+    anyhow!(
+        "the index at {} cannot be read; it is damaged ({why}); run 'zoek index --rebuild'",
+        shown_folder(dir)
+    )
+}
+
+/// A folder as users type it: `index/`.
+fn shown_folder(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    if shown.ends_with('/') {
+        shown
+    } else {
+        format!("{shown}/")
+    }
 }
 
 /// Reads a queries file, or stdin for `-`.
@@ -811,6 +967,10 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
         }
         let outcome = match searched {
             Ok(outcome) => outcome,
+            Err(SearchError::Index(err)) => {
+                out.flush()?;
+                return Err(damaged(&args.index.path(), &err.to_string()));
+            }
             Err(err) if batch => {
                 let prefix = format!("zoek: query {}: ", line.qid);
                 eprintln!("{}", search_error(&prefix, &line.query, &err));
@@ -960,6 +1120,9 @@ fn run_eval(args: EvalArgs) -> Result<ExitCode> {
                 );
             }
             Ok(_) => unreachable!("an article view gives articles"),
+            Err(SearchError::Index(err)) => {
+                return Err(damaged(&args.index.path(), &err.to_string()))
+            }
             Err(err) => {
                 let prefix = format!("zoek: query {}: ", line.qid);
                 eprintln!("{}", search_error(&prefix, &line.query, &err));
@@ -1041,7 +1204,9 @@ fn run_show(args: ShowArgs) -> Result<ExitCode> {
     };
     // The words of a pasted place (`path:line, passage 3`) arrive as several arguments.
     let reference = args.article.join(" ");
-    let Some((article, _)) = article::find(&index, &reference, &matchers)? else {
+    let found = article::find(&index, &reference, &matchers)
+        .map_err(|err| damaged(&args.index.path(), &err.to_string()))?;
+    let Some((article, _)) = found else {
         anyhow::bail!(
             "no article '{reference}' in the index: give an article id (article_id in JSON output) or a path:line as search prints it"
         );

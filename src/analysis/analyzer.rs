@@ -162,9 +162,12 @@ impl DutchAnalyzer {
 
     /// Calls `sink` with every token of `text`, in order of position, lending the terms:
     /// the indexing path, which allocates nothing per token. Each word's term, compound parts
-    /// and stopword flag come from a per-thread memo (see [`cache`]).
-    pub fn for_each_token(&self, text: &str, mut sink: impl FnMut(TokenRef<'_>)) {
+    /// and stopword flag come from a per-thread memo (see [`cache`]). Returns how many
+    /// positions the text took (its words), so that a text analyzed in pieces cut at white
+    /// space gets the positions it would get whole.
+    pub fn for_each_token(&self, text: &str, mut sink: impl FnMut(TokenRef<'_>)) -> usize {
         cache::with(|mut cache| {
+            let mut words = 0;
             let mut folded = String::new();
             let mut joined = String::new();
             let mut joined_start = None;
@@ -179,6 +182,7 @@ impl DutchAnalyzer {
             let mut ends_in_digit = false;
             let mut uncached;
             for (position, word) in Words::new(text).enumerate() {
+                words = position + 1;
                 fold::fold_into(&text[word.start..word.end], &mut folded);
                 let in_group = joined_start.is_some() || word.hyphen_after;
                 if in_group {
@@ -252,6 +256,7 @@ impl DutchAnalyzer {
                     }
                 }
             }
+            words
         })
     }
 

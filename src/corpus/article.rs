@@ -10,6 +10,8 @@ use time::Date;
 pub enum CorpusError {
     #[error("corpus folder {} does not exist; give the folder of articles to index", .0.display())]
     Missing(PathBuf),
+    #[error("corpus {} is not a folder; give the folder of articles to index", .0.display())]
+    NotAFolder(PathBuf),
     #[error("invalid exclude pattern '{pattern}': {source}")]
     BadPattern {
         pattern: String,
@@ -36,6 +38,9 @@ pub struct Article {
     /// Whether passages get their own line numbers (text files) or all share `line`.
     pub body_has_lines: bool,
     pub body: String,
+    /// Whether the id came from the record (a JSON `id`) rather than from the file's path
+    /// and place: only such ids can clash, and a clash is resolved by renaming.
+    pub explicit_id: bool,
 }
 
 /// Why a file was not read as articles.
@@ -47,6 +52,12 @@ pub enum Skip {
     Hidden,
     /// Matched an ignore rule: `--exclude` or a `.gitignore`/`.zoekignore` line.
     Ignored(String),
+    /// A FIFO, socket or device (also behind a link): only regular files are read.
+    NotRegular(&'static str),
+    /// A link whose target lies outside the corpus folder (the target).
+    LinkOutside(String),
+    /// The index folder, which lies inside the corpus.
+    IndexFolder,
 }
 
 impl std::fmt::Display for Skip {
@@ -55,7 +66,70 @@ impl std::fmt::Display for Skip {
             Skip::NotArticle(ext) => write!(f, "not an article format ({ext})"),
             Skip::Hidden => f.write_str("hidden"),
             Skip::Ignored(rule) => write!(f, "ignored by {rule}"),
+            Skip::NotRegular(kind) => write!(f, "not a regular file ({kind})"),
+            Skip::LinkOutside(target) => {
+                write!(f, "a link out of the corpus (to {target}); not followed")
+            }
+            Skip::IndexFolder => f.write_str("the index folder"),
         }
+    }
+}
+
+impl Skip {
+    /// The reason without what is particular to one file (a link's target), to count
+    /// skips by.
+    pub fn kind(&self) -> String {
+        match self {
+            Skip::LinkOutside(_) => "a link out of the corpus; not followed".to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Which cap a problem ran into, so that the command line can name the option that
+/// changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cap {
+    Record,
+    File,
+}
+
+/// The most zoek reads of one article and of one file (see [`Limits::default`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest article: one JSON record (a JSON Lines line, an item of a JSON array, a
+    /// JSON object) or one `.md`/`.txt`/`.html` file, in bytes after decompression.
+    pub record_bytes: u64,
+    /// The largest file read whole: a `.json` file (an array is parsed at once), in bytes
+    /// after decompression. JSON Lines files are streamed a record at a time and have no
+    /// file cap.
+    pub file_bytes: u64,
+}
+
+impl Default for Limits {
+    /// 16 MB per article (a long news article is 100 KB), 256 MB per file read whole: with
+    /// these, a build's peak memory stays under 1 GB whatever the corpus holds.
+    fn default() -> Self {
+        Limits {
+            record_bytes: 16 << 20,
+            file_bytes: 256 << 20,
+        }
+    }
+}
+
+/// A size for messages: "16 MB", "4 KB", "100 B" (binary units, as the caps are given).
+pub fn byte_size(bytes: u64) -> String {
+    let (value, unit) = if bytes >= 1 << 20 {
+        (bytes as f64 / f64::from(1u32 << 20), "MB")
+    } else if bytes >= 1 << 10 {
+        (bytes as f64 / 1024.0, "KB")
+    } else {
+        return format!("{bytes} B");
+    };
+    if value >= 10.0 || value.fract() == 0.0 {
+        format!("{value:.0} {unit}")
+    } else {
+        format!("{value:.1} {unit}")
     }
 }
 
@@ -66,6 +140,8 @@ pub struct Problem {
     /// 1-based line, when the problem is with one line or record.
     pub line: Option<usize>,
     pub message: String,
+    /// The cap the file or record is over, when that is the problem.
+    pub cap: Option<Cap>,
 }
 
 impl Problem {
@@ -74,6 +150,37 @@ impl Problem {
             path: path.to_string(),
             line,
             message: message.into(),
+            cap: None,
+        }
+    }
+
+    /// A record or file over a cap: `what` of `size` (at least, when it was not read to
+    /// its end) is over the cap of `limit` bytes.
+    pub fn over_cap(path: &str, line: Option<usize>, cap: Cap, size: u64, limit: u64) -> Self {
+        let what = match (cap, line) {
+            (Cap::Record, Some(_)) => "record",
+            (Cap::Record, None) => "article file",
+            (Cap::File, _) => "file",
+        };
+        let kind = match cap {
+            Cap::Record => "record",
+            Cap::File => "file",
+        };
+        let size = if size > limit {
+            format!("more than {}", byte_size(limit))
+        } else {
+            byte_size(size)
+        };
+        Problem {
+            cap: Some(cap),
+            ..Problem::new(
+                path,
+                line,
+                format!(
+                    "{what} of {size} is over the {kind} cap of {}; not indexed",
+                    byte_size(limit)
+                ),
+            )
         }
     }
 }
@@ -95,7 +202,33 @@ pub struct FileRead {
     pub failures: Vec<Problem>,
     /// Things that were read but not as written (e.g. a date that does not parse).
     pub warnings: Vec<Problem>,
+    /// Records with neither a title nor text: nothing to index, nothing wrong.
+    pub skipped: Vec<Problem>,
+    /// Articles with a title and no text, indexed as their title.
+    pub title_only: u64,
     pub bytes: u64,
+}
+
+impl FileRead {
+    /// Adds an article read from the corpus: one without text is indexed as its title
+    /// (one passage, counted), one without title and text is skipped with the reason.
+    pub fn push(&mut self, mut article: Article) {
+        if article.body.trim().is_empty() {
+            if article.title.trim().is_empty() {
+                let line = (article.line > 0).then_some(article.line);
+                self.skipped.push(Problem::new(
+                    &article.path,
+                    line,
+                    "neither a title nor text; nothing to index",
+                ));
+                return;
+            }
+            article.body = article.title.clone();
+            article.body_has_lines = false;
+            self.title_only += 1;
+        }
+        self.articles.push(article);
+    }
 }
 
 /// Parses a date: `YYYY-MM-DD`, or as Dutch newsrooms write it, `DD-MM-YYYY` (`12-03-2019`,
@@ -173,13 +306,21 @@ pub fn checked_date(
         .or_else(|| parse_date(value))
         .or_else(dutch);
     if date.is_none() {
-        warnings.push(Problem::new(
-            path,
-            line,
-            format!("date '{value}' is not YYYY-MM-DD, DD-MM-YYYY or D maand YYYY; article indexed without a date"),
-        ));
+        warnings.push(bad_date(path, line, &format!("'{value}'")));
     }
     date
+}
+
+/// The one warning for every date that cannot be used (a string that does not parse, a
+/// number, anything else): the article is kept, without a date.
+pub fn bad_date(path: &str, line: Option<usize>, shown: &str) -> Problem {
+    Problem::new(
+        path,
+        line,
+        format!(
+            "date {shown} is not YYYY-MM-DD, DD-MM-YYYY or D maand YYYY; article indexed without a date"
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
-//! Decoding: turns a file's bytes into text — gunzipped when needed, byte order marks
+//! Decoding: turns a file's bytes (already decompressed) into text — byte order marks
 //! honoured, Windows-1252 (the Latin-1 superset older Dutch archives use) recognised and
 //! decoded instead of mangled, binary files refused.
-
-use std::io::Read;
 
 /// Text of a file, with a note when it was not plain UTF-8.
 #[derive(Debug, PartialEq, Eq)]
@@ -14,19 +12,15 @@ pub struct Decoded {
 /// How far into a file to look for NUL bytes, the mark of a binary file.
 pub const BINARY_SNIFF_BYTES: usize = 8192;
 
+/// The failure of a file that is only white space.
+pub const EMPTY: &str = "empty file; nothing to index";
+/// The failure of a file with NUL bytes near its start.
+pub const BINARY: &str = "binary file (contains NUL bytes); not an article";
+
 /// Decodes `bytes`; an error says why the file is not text.
-pub fn text_of(bytes: Vec<u8>, gzipped: bool) -> Result<Decoded, String> {
-    let bytes = if gzipped {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes.as_slice())
-            .read_to_end(&mut out)
-            .map_err(|e| format!("not a valid gzip file ({e})"))?;
-        out
-    } else {
-        bytes
-    };
+pub fn text_of(bytes: Vec<u8>) -> Result<Decoded, String> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err("empty file; nothing to index".into());
+        return Err(EMPTY.into());
     }
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
@@ -41,7 +35,7 @@ pub fn text_of(bytes: Vec<u8>, gzipped: bool) -> Result<Decoded, String> {
         });
     }
     if bytes.iter().take(BINARY_SNIFF_BYTES).any(|&b| b == 0) {
-        return Err("binary file (contains NUL bytes); not an article".into());
+        return Err(BINARY.into());
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Decoded { text, note: None }),
@@ -61,19 +55,12 @@ fn decode_legacy(bytes: &[u8]) -> Result<Decoded, String> {
 mod tests {
     use super::*;
 
-    fn gzip(bytes: &[u8]) -> Vec<u8> {
-        use std::io::Write;
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        encoder.write_all(bytes).unwrap();
-        encoder.finish().unwrap()
-    }
-
     #[test]
     fn utf8_passes_and_bom_is_dropped() {
-        assert_eq!(text_of("café".into(), false).unwrap().text, "café");
+        assert_eq!(text_of("café".into()).unwrap().text, "café");
         let with_bom = [&[0xEF, 0xBB, 0xBF][..], "één".as_bytes()].concat();
         assert_eq!(
-            text_of(with_bom, false).unwrap(),
+            text_of(with_bom).unwrap(),
             Decoded {
                 text: "één".into(),
                 note: None
@@ -83,7 +70,7 @@ mod tests {
 
     #[test]
     fn windows_1252_is_decoded_with_a_note() {
-        let decoded = text_of(b"Caf\xe9 in Gen\xe8ve, \x93quote\x94".to_vec(), false).unwrap();
+        let decoded = text_of(b"Caf\xe9 in Gen\xe8ve, \x93quote\x94".to_vec()).unwrap();
         assert_eq!(decoded.text, "Café in Genève, “quote”");
         assert!(decoded.note.unwrap().contains("Windows-1252"));
     }
@@ -94,25 +81,16 @@ mod tests {
         for unit in "ruïne".encode_utf16() {
             bytes.extend_from_slice(&unit.to_le_bytes());
         }
-        assert_eq!(text_of(bytes, false).unwrap().text, "ruïne");
+        assert_eq!(text_of(bytes).unwrap().text, "ruïne");
     }
 
     #[test]
     fn binary_and_empty_files_are_refused() {
-        let err = text_of(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), false).unwrap_err();
+        let err = text_of(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).unwrap_err();
         assert!(err.starts_with("binary file"), "{err}");
-        assert!(text_of(Vec::new(), false)
+        assert!(text_of(Vec::new()).unwrap_err().starts_with("empty file"));
+        assert!(text_of(b" \n\n".to_vec())
             .unwrap_err()
             .starts_with("empty file"));
-        assert!(text_of(b" \n\n".to_vec(), false)
-            .unwrap_err()
-            .starts_with("empty file"));
-    }
-
-    #[test]
-    fn gzip_is_read_transparently_and_corrupt_gzip_fails() {
-        assert_eq!(text_of(gzip("één".as_bytes()), true).unwrap().text, "één");
-        let err = text_of(b"not gzip".to_vec(), true).unwrap_err();
-        assert!(err.starts_with("not a valid gzip file"), "{err}");
     }
 }

@@ -1,108 +1,92 @@
-//! Reading one article file: its bytes (or, for a big JSON Lines file, a stream of its
-//! lines), its content hash, its text and then its articles, through the reader of its
-//! format.
+//! Reading one article file that is read whole (within its cap) and parsed by the reader of
+//! its format; JSON Lines files are streamed a record at a time instead ([`super::lines`]).
+//! The content hash that tells a touched file from a changed one is made as the bytes go by.
 
-use std::fs;
+use std::io::{self, Read};
 use std::path::Path;
 
-use super::article::{Article, FileRead, Problem};
+use super::article::{Article, Cap, FileRead, Limits, Problem};
 use super::decode;
+use super::file::{cannot, open_regular, ContentHash, Tally};
 use super::format::{format_of, Format};
-use super::{html, json, text};
+use super::{html, json, lines, text};
 
-/// Plain JSON Lines files from this size on are read line by line rather than whole, so
-/// indexing an archive of gigabytes in one file takes little memory.
-pub const STREAM_BYTES: u64 = 16 << 20;
-
-/// FNV-1a of `bytes` continued from `hash` (start from [`FNV_START`]): the content hash
-/// that tells a touched file from a changed one.
-pub fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(hash, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-/// The FNV-1a offset basis.
-pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// An article file opened for indexing: its size and content hash are known, its articles
-/// not yet read.
+/// An article file read whole (every format but JSON Lines): its bytes after
+/// decompression, its size and content hash; its articles not yet read.
 pub struct OpenFile {
     len: u64,
     hash: u64,
-    content: Content,
+    bytes: Vec<u8>,
+    format: Format,
 }
 
-enum Content {
-    /// The whole file, parsed at once.
-    Bytes(Vec<u8>),
-    /// A big JSON Lines file that is plain UTF-8: parsed line by line from the file.
-    Lines(std::path::PathBuf),
-}
-
-/// Opens an article file: reads it, or, when it is a big plain JSON Lines file, only
-/// scans it for its hash and encoding; says why it cannot.
-pub fn open(path: &Path, display: &str) -> Result<OpenFile, Problem> {
-    open_streaming_from(path, display, STREAM_BYTES)
-}
-
-fn open_streaming_from(path: &Path, display: &str, stream_bytes: u64) -> Result<OpenFile, Problem> {
-    let cannot = |err: std::io::Error| Problem::new(display, None, format!("cannot read: {err}"));
-    let len = fs::metadata(path).map_err(cannot)?.len();
-    if len >= stream_bytes && format_of(path) == Ok((Format::JsonLines, false)) {
-        if let Some(hash) = scan_plain_lines(path).map_err(cannot)? {
-            return Ok(OpenFile {
-                len,
-                hash,
-                content: Content::Lines(path.to_path_buf()),
-            });
-        }
-    }
-    let bytes = read_bytes(path, display)?;
+/// Reads an article file that is read whole, within its cap: a `.json` file up to the file
+/// cap, a `.md`, `.txt` or `.html` file (one article) up to the record cap, both counted
+/// after decompression. Says why it cannot.
+pub fn open(path: &Path, display: &str, limits: Limits) -> Result<OpenFile, Problem> {
+    let file = open_regular(path).map_err(|e| cannot(display, &e))?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut tally = Tally {
+        inner: file,
+        hash: ContentHash::new(),
+        count: Default::default(),
+    };
+    let (format, gzipped) =
+        format_of(path).map_err(|why| Problem::new(display, None, why.to_string()))?;
+    let bytes = read_capped(&mut tally, format, gzipped, size, display, limits)?;
     Ok(OpenFile {
-        len: bytes.len() as u64,
-        hash: fnv1a(FNV_START, &bytes),
-        content: Content::Bytes(bytes),
+        len: tally.count.get(),
+        hash: tally.hash.finish(),
+        bytes,
+        format,
     })
 }
 
-/// The content hash of a file that [`decode::text_of`] would take as it is (UTF-8 without
-/// a byte order mark, no NUL byte in its beginning, not only white space), else `None`.
-/// UTF-8 is checked line by line, which is the same as checking the whole: a line feed
-/// never stands inside a multi-byte character.
-fn scan_plain_lines(path: &Path) -> std::io::Result<Option<u64>> {
-    use std::io::BufRead;
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, fs::File::open(path)?);
-    let mut line = Vec::new();
-    let mut hash = FNV_START;
-    let mut offset = 0usize;
-    let mut blank = true;
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        if offset == 0 && encoding_rs::Encoding::for_bom(&line).is_some() {
-            return Ok(None);
-        }
-        if offset < decode::BINARY_SNIFF_BYTES {
-            let sniffed = (decode::BINARY_SNIFF_BYTES - offset).min(line.len());
-            if line[..sniffed].contains(&0) {
-                return Ok(None);
-            }
-        }
-        if std::str::from_utf8(&line).is_err() {
-            return Ok(None);
-        }
-        blank = blank && line.iter().all(|b| b.is_ascii_whitespace());
-        hash = fnv1a(hash, &line);
-        offset += line.len();
+/// The cap on what is read of a file of `format` whole.
+fn cap_of(format: Format, limits: Limits) -> (Cap, u64) {
+    match format {
+        Format::Json | Format::JsonLines => (Cap::File, limits.file_bytes),
+        Format::Text | Format::Html => (Cap::Record, limits.record_bytes),
     }
-    Ok((!blank).then_some(hash))
+}
+
+/// Reads `reader` to its end (gunzipped when `gzipped`), failing once more than the cap of
+/// `format` has come out.
+fn read_capped(
+    reader: &mut impl Read,
+    format: Format,
+    gzipped: bool,
+    size: u64,
+    display: &str,
+    limits: Limits,
+) -> Result<Vec<u8>, Problem> {
+    let (cap, limit) = cap_of(format, limits);
+    // A plain file is read into a buffer of its size (not one grown by doubling).
+    let hint = if gzipped {
+        0
+    } else {
+        size.min(limit) as usize + 1
+    };
+    let mut bytes = Vec::with_capacity(hint);
+    let read = if gzipped {
+        flate2::read::MultiGzDecoder::new(reader)
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Problem::new(display, None, format!("not a valid gzip file ({e})")))?
+    } else {
+        reader
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| cannot(display, &e))?
+    };
+    if read as u64 > limit {
+        return Err(Problem::over_cap(display, None, cap, read as u64, limit));
+    }
+    Ok(bytes)
 }
 
 impl OpenFile {
-    /// Bytes of the file.
+    /// Bytes of the file as stored.
     pub fn len(&self) -> u64 {
         self.len
     }
@@ -111,76 +95,108 @@ impl OpenFile {
         self.len == 0
     }
 
-    /// FNV-1a of the file's bytes.
+    /// The content hash of the file's bytes as stored.
     pub fn hash(&self) -> u64 {
         self.hash
     }
 
-    /// Parses the file (`id` is its corpus-relative path) and hands each article to `each`
-    /// as soon as it is read; the returned [`FileRead`] has the problems and no articles.
+    /// Parses the file (`id` is its corpus-relative path) and hands each article to `each`;
+    /// the returned [`FileRead`] has the problems and no articles.
     pub fn parse(
         self,
         id: &str,
-        path: &Path,
         display: &str,
+        limits: Limits,
         mut each: impl FnMut(Article),
     ) -> FileRead {
-        match self.content {
-            Content::Bytes(bytes) => {
-                let mut read = parse_file(id, path, display, bytes);
-                read.articles.drain(..).for_each(&mut each);
-                read
-            }
-            Content::Lines(file) => {
-                let mut read = FileRead {
-                    bytes: self.len,
-                    ..FileRead::default()
-                };
-                if let Err(err) = read_lines_from(&file, id, display, &mut read, &mut each) {
-                    read.failures
-                        .push(Problem::new(display, None, format!("cannot read: {err}")));
-                }
-                read
-            }
-        }
+        let mut read = FileRead {
+            bytes: self.len,
+            ..FileRead::default()
+        };
+        parse_bytes(id, display, self.format, self.bytes, limits, &mut read);
+        read.articles.drain(..).for_each(&mut each);
+        read
     }
 }
 
-/// Reads a plain JSON Lines file line by line, as [`json::read_lines`] reads its text.
-fn read_lines_from(
-    file: &Path,
+/// Decodes bytes (already decompressed) of a file read whole and reads its articles.
+fn parse_bytes(
     id: &str,
     display: &str,
+    format: Format,
+    bytes: Vec<u8>,
+    limits: Limits,
     read: &mut FileRead,
-    each: &mut impl FnMut(Article),
-) -> std::io::Result<()> {
-    use std::io::BufRead;
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, fs::File::open(file)?);
-    let mut line = String::new();
-    let mut number = 0;
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
+) {
+    let text = match decode::text_of(bytes) {
+        Ok(decoded) => {
+            if let Some(note) = decoded.note {
+                read.warnings.push(Problem::new(display, None, note));
+            }
+            decoded.text
         }
-        number += 1;
-        // As str::lines: the line ending is "\n" or "\r\n".
-        let text = match line.strip_suffix('\n') {
-            Some(text) => text.strip_suffix('\r').unwrap_or(text),
-            None => &line,
-        };
-        json::read_line(id, display, number, text, read);
-        read.articles.drain(..).for_each(&mut *each);
+        Err(message) => {
+            read.failures.push(Problem::new(display, None, message));
+            return;
+        }
+    };
+    match format {
+        Format::Text => text::read(id, display, &text, read),
+        Format::JsonLines => json::read_lines(id, display, &text, read),
+        Format::Json => json::read_document_within(id, display, &text, limits, read),
+        Format::Html => html::read(id, display, &text, read),
     }
 }
 
-/// Reads the bytes of an article file, or says why it cannot.
-pub fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Problem> {
-    fs::read(path).map_err(|err| Problem::new(display, None, format!("cannot read: {err}")))
+/// Reads every article of the file at `path` as `zoek index` does (JSON Lines streamed a
+/// record at a time, other formats whole), handing each to `each`; the returned
+/// [`FileRead`] has the problems and the bytes read. For tools such as the speed benchmark.
+pub fn read_file(
+    path: &Path,
+    id: &str,
+    display: &str,
+    limits: Limits,
+    mut each: impl FnMut(Article),
+) -> FileRead {
+    if format_of(path).is_ok_and(|(format, _)| format == Format::JsonLines) {
+        let mut read = FileRead::default();
+        let mut source = match lines::Lines::open(path, display, limits) {
+            Ok(source) => source,
+            Err(problem) => {
+                read.failures.push(problem);
+                return read;
+            }
+        };
+        loop {
+            match source.next_line() {
+                Ok(Some(line)) => {
+                    lines::read_record(id, display, &line, limits, &mut read);
+                    read.articles.drain(..).for_each(&mut each);
+                }
+                Ok(None) => break,
+                Err(problem) => {
+                    read.failures.push(problem);
+                    break;
+                }
+            }
+        }
+        read.bytes = source.raw_bytes();
+        return read;
+    }
+    match open(path, display, limits) {
+        Ok(file) => file.parse(id, display, limits, each),
+        Err(problem) => FileRead {
+            failures: vec![problem],
+            ..FileRead::default()
+        },
+    }
 }
 
-/// Parses the bytes of an article file found by [`walk`]; `id` is its corpus-relative path.
+/// Reads the articles of a file's bytes as stored (gzipped ones too) as `zoek index` reads
+/// the file, with the default caps; `id` is its corpus-relative path. For tests and the
+/// fuzz targets.
 pub fn parse_file(id: &str, path: &Path, display: &str, bytes: Vec<u8>) -> FileRead {
+    let limits = Limits::default();
     let mut read = FileRead {
         bytes: bytes.len() as u64,
         ..FileRead::default()
@@ -193,23 +209,47 @@ pub fn parse_file(id: &str, path: &Path, display: &str, bytes: Vec<u8>) -> FileR
             return read;
         }
     };
-    let text = match decode::text_of(bytes, gzipped) {
-        Ok(decoded) => {
-            if let Some(note) = decoded.note {
-                read.warnings.push(Problem::new(display, None, note));
+    if format == Format::JsonLines {
+        let source = lines::Lines::from_reader(
+            Box::new(io::Cursor::new(bytes)),
+            gzipped,
+            display,
+            limits,
+            Default::default(),
+        );
+        let mut source = match source {
+            Ok(source) => source,
+            Err(problem) => {
+                read.failures.push(problem);
+                return read;
             }
-            decoded.text
+        };
+        loop {
+            match source.next_line() {
+                Ok(Some(line)) => lines::read_record(id, display, &line, limits, &mut read),
+                Ok(None) => break,
+                Err(problem) => {
+                    read.failures.push(problem);
+                    return read;
+                }
+            }
         }
-        Err(message) => {
-            read.failures.push(Problem::new(display, None, message));
-            return read;
+        if source.records() == 0 {
+            read.failures.push(lines::empty(display));
         }
-    };
-    match format {
-        Format::Text => text::read(id, display, &text, &mut read),
-        Format::JsonLines => json::read_lines(id, display, &text, &mut read),
-        Format::Json => json::read_document(id, display, &text, &mut read),
-        Format::Html => html::read(id, display, &text, &mut read),
+        return read;
+    }
+    let size = bytes.len() as u64;
+    match read_capped(
+        &mut io::Cursor::new(bytes),
+        format,
+        gzipped,
+        size,
+        display,
+        limits,
+    ) {
+        Ok(bytes) => parse_bytes(id, display, format, bytes, limits, &mut read),
+        Err(problem) => read.failures.push(problem),
     }
     read
 }
@@ -218,41 +258,33 @@ pub fn parse_file(id: &str, path: &Path, display: &str, bytes: Vec<u8>) -> FileR
 mod tests {
     use super::*;
 
-    /// What reading a file gives, through `open` with streaming from `stream_bytes` on.
-    fn read_through(path: &Path, stream_bytes: u64) -> (u64, u64, Vec<Article>, Vec<String>) {
-        let file = open_streaming_from(path, "c/a.jsonl", stream_bytes).unwrap();
-        let (len, hash) = (file.len(), file.hash());
-        let mut articles = Vec::new();
-        let read = file.parse("a.jsonl", path, "c/a.jsonl", |a| articles.push(a));
-        assert!(read.articles.is_empty());
-        let problems = read
-            .failures
-            .iter()
-            .chain(&read.warnings)
-            .map(|p| p.to_string())
-            .collect();
-        (len, hash, articles, problems)
+    #[test]
+    fn whole_files_over_their_cap_fail_with_the_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "# Kop\n\n".to_string() + &"tekst ".repeat(400)).unwrap();
+        let limits = Limits {
+            record_bytes: 1024,
+            ..Limits::default()
+        };
+        let err = open(&path, "c/a.md", limits).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "c/a.md: article file of more than 1 KB is over the record cap of 1 KB; not indexed"
+        );
+        assert_eq!(err.cap, Some(Cap::Record));
+        assert!(open(&path, "c/a.md", Limits::default()).is_ok());
     }
 
     #[test]
-    fn big_json_lines_files_stream_to_the_same_articles() {
+    fn a_fifo_is_refused_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.jsonl");
-        let cases: [&[u8]; 6] = [
-            b"{\"id\":\"x\",\"body\":\"Een.\"}\r\n\n{kapot\n{\"body\":\"Twee\",\"date\":\"gisteren\"}\n  \n{\"title\":\"geen body\"}\n{\"body\":\"Laatste\"}",
-            "{\"body\":\"caf\u{e9} \u{e9}\u{e9}n\"}\n{\"body\":\"x\"}\r".as_bytes(),
-            // A byte order mark, Latin-1, NUL bytes, only blanks: read whole, as before.
-            b"\xef\xbb\xbf{\"body\":\"Een.\"}\n",
-            b"{\"body\":\"caf\xe9\"}\n",
-            b"{\"body\":\"a\"}\n\x00\n",
-            b"  \n\n",
-        ];
-        for bytes in cases {
-            std::fs::write(&path, bytes).unwrap();
-            let whole = read_through(&path, u64::MAX);
-            let streamed = read_through(&path, 0);
-            assert_eq!(whole, streamed, "{}", String::from_utf8_lossy(bytes));
-            assert_eq!(whole.1, fnv1a(FNV_START, bytes));
+        let path = dir.path().join("pijp.md");
+        let status = std::process::Command::new("mkfifo").arg(&path).status();
+        if !status.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
         }
+        let err = open(&path, "c/pijp.md", Limits::default()).err().unwrap();
+        assert_eq!(err.to_string(), "c/pijp.md: not a regular file (FIFO)");
     }
 }

@@ -27,34 +27,34 @@ pub fn read(id: &str, display: &str, text: &str, read: &mut FileRead) {
                         continue;
                     }
                     let Some((key, value)) = line.split_once(':') else {
-                        read.warnings.push(Problem {
-                            path: display.into(),
-                            line: Some(number),
-                            message: "front matter line is not 'key: value'; ignored".into(),
-                        });
+                        read.warnings.push(Problem::new(
+                            display,
+                            Some(number),
+                            "front matter line is not 'key: value'; ignored",
+                        ));
                         continue;
                     };
                     let key = key.trim();
                     if !FRONT_MATTER_KEYS.contains(&key) {
-                        read.warnings.push(Problem {
-                            path: display.into(),
-                            line: Some(number),
-                            message: format!(
+                        read.warnings.push(Problem::new(
+                            display,
+                            Some(number),
+                            format!(
                                 "unknown front matter key '{key}' ignored (known: {})",
                                 FRONT_MATTER_KEYS.join(", ")
                             ),
-                        });
+                        ));
                         continue;
                     }
                     fields.insert(key, (unquote(value.trim()).to_string(), number));
                 }
                 body_start = close + 2;
             }
-            None => read.warnings.push(Problem {
-                path: display.into(),
-                line: Some(1),
-                message: "front matter has no closing '---'; read as text".into(),
-            }),
+            None => read.warnings.push(Problem::new(
+                display,
+                Some(1),
+                "front matter has no closing '---'; read as text",
+            )),
         }
     }
     while body_start < lines.len() && lines[body_start].trim().is_empty() {
@@ -84,7 +84,7 @@ pub fn read(id: &str, display: &str, text: &str, read: &mut FileRead) {
     };
     let body = lines.get(body_start..).unwrap_or_default().join("\n");
     read.warnings.sort_by_key(|w| w.line);
-    read.articles.push(Article {
+    read.push(Article {
         id: id.to_string(),
         title,
         date,
@@ -94,6 +94,7 @@ pub fn read(id: &str, display: &str, text: &str, read: &mut FileRead) {
         line: body_start + 1,
         body_has_lines: true,
         body,
+        explicit_id: false,
     });
 }
 

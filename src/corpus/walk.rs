@@ -1,8 +1,14 @@
 //! The corpus walk: every entry below the corpus folder in sorted order (so ids and
-//! passages come out the same every run), following symlinks but never around a loop,
-//! honouring `--exclude` patterns and `.gitignore`/`.zoekignore` files (gitignore syntax).
+//! passages come out the same every run), following symlinks but never around a loop nor
+//! (unless asked) out of the corpus folder, honouring ignore rules (`.gitignore`/
+//! `.zoekignore` files and exclude patterns, gitignore syntax), leaving out the index folder
+//! wherever it lies, and listing only regular files as articles (a FIFO, socket or device is
+//! a skip with its reason: reading one would block or never end).
 
+use std::fs;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
@@ -19,16 +25,24 @@ const IGNORE_FILES: [&str; 2] = [".gitignore", ".zoekignore"];
 pub struct WalkOptions {
     /// Gitignore-style patterns relative to the corpus folder (`--exclude`).
     pub exclude: Vec<String>,
+    /// Follow links whose target lies outside the corpus folder (by default they are
+    /// skipped, so that a link to `/etc` or `/etc/passwd` exposes nothing).
+    pub follow_outside: bool,
+    /// The index folder: never walked, wherever it lies.
+    pub index_folder: Option<PathBuf>,
 }
 
 /// One entry of the walk.
 #[derive(Debug)]
 pub enum Entry {
-    /// A file in an article format, by its path relative to the corpus folder: the full
-    /// path, id and display form are made when the file is read, so that a walk of a million
-    /// files, which holds every entry, stays small.
+    /// A regular file in an article format, by its path relative to the corpus folder (the
+    /// full path, id and display form are made when the file is read, so that a walk of a
+    /// million files, which holds every entry, stays small), with its size and
+    /// modification time as the walk found them.
     Article {
         relative: PathBuf,
+        size: u64,
+        mtime_ns: u64,
     },
     Skipped {
         display: String,
@@ -83,11 +97,53 @@ fn ignored_by(path: &Path, is_dir: bool, exclude: &Gitignore, folders: &[Rules])
     None
 }
 
+/// What kind of file a type is, for skips and messages.
+pub fn kind_of(kind: &fs::FileType) -> &'static str {
+    if kind.is_fifo() {
+        "FIFO"
+    } else if kind.is_socket() {
+        "socket"
+    } else if kind.is_char_device() {
+        "character device"
+    } else if kind.is_block_device() {
+        "block device"
+    } else if kind.is_dir() {
+        "folder"
+    } else {
+        "special file"
+    }
+}
+
+/// The modification time of a file in nanoseconds since the epoch (0 when unknown).
+pub fn modified_ns(metadata: &fs::Metadata) -> u64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// Checks that `root` can be walked: it exists and is a folder (a file or a device given as
+/// the corpus is refused before anything else happens).
+pub fn check_root(root: &Path) -> Result<(), CorpusError> {
+    match fs::metadata(root) {
+        Err(_) if fs::symlink_metadata(root).is_err() => {
+            Err(CorpusError::Missing(root.to_path_buf()))
+        }
+        Ok(meta) if meta.is_dir() => Ok(()),
+        _ => Err(CorpusError::NotAFolder(root.to_path_buf())),
+    }
+}
+
 /// Walks `root`.
 pub fn walk(root: &Path, options: &WalkOptions) -> Result<Vec<Entry>, CorpusError> {
-    if !root.exists() {
-        return Err(CorpusError::Missing(root.to_path_buf()));
-    }
+    check_root(root)?;
+    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let index_folder = options
+        .index_folder
+        .as_ref()
+        .and_then(|dir| fs::metadata(dir).ok())
+        .map(|m| (m.dev(), m.ino()));
     let mut exclude = GitignoreBuilder::new(root);
     for pattern in &options.exclude {
         exclude
@@ -132,9 +188,14 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<Vec<Entry>, CorpusErro
         let path = entry.path();
         let display = path.display().to_string();
         let is_dir = entry.file_type().is_dir();
-        let skip = |why: Skip| Entry::Skipped {
-            display: display.clone(),
-            why,
+        let mut skip = |why: Skip, walker: &mut walkdir::IntoIter| {
+            if is_dir {
+                walker.skip_current_dir();
+            }
+            entries.push(Entry::Skipped {
+                display: display.clone(),
+                why,
+            });
         };
         if entry.depth() > 0 {
             let why = if entry.file_name().to_string_lossy().starts_with('.') {
@@ -143,34 +204,111 @@ pub fn walk(root: &Path, options: &WalkOptions) -> Result<Vec<Entry>, CorpusErro
                 ignored_by(path, is_dir, &exclude, &folders).map(Skip::Ignored)
             };
             if let Some(why) = why {
-                if is_dir {
-                    walker.skip_current_dir();
-                }
-                entries.push(skip(why));
+                skip(why, &mut walker);
                 continue;
+            }
+            if entry.path_is_symlink() && !options.follow_outside {
+                if let Ok(target) = fs::canonicalize(path) {
+                    if !target.starts_with(&canonical_root) {
+                        skip(Skip::LinkOutside(target.display().to_string()), &mut walker);
+                        continue;
+                    }
+                }
             }
         }
         if is_dir {
+            let here = entry.metadata().ok().map(|m| (m.dev(), m.ino()));
+            if index_folder.is_some() && here == index_folder {
+                skip(Skip::IndexFolder, &mut walker);
+                continue;
+            }
             folders.extend(folder_rules(path, entry.depth()));
             continue;
         }
-        match format_of(path) {
-            Ok(_) => entries.push(Entry::Article {
+        if !entry.file_type().is_file() {
+            skip(Skip::NotRegular(kind_of(&entry.file_type())), &mut walker);
+            continue;
+        }
+        if let Err(why) = format_of(path) {
+            skip(why, &mut walker);
+            continue;
+        }
+        match entry.metadata() {
+            Ok(meta) => entries.push(Entry::Article {
                 relative: path.strip_prefix(root).unwrap_or(path).to_path_buf(),
+                size: meta.len(),
+                mtime_ns: modified_ns(&meta),
             }),
-            Err(why) => entries.push(skip(why)),
+            Err(err) => entries.push(Entry::Failed(Problem::new(
+                &display,
+                None,
+                format!("cannot read: {err}"),
+            ))),
         }
     }
     Ok(entries)
 }
 
 /// The id of a file's article: its path relative to the corpus folder, with `/` separators.
+/// Names that are not UTF-8 keep every byte (`\xFF`), and a backslash is written `\\`, so
+/// two files never share an id (nor an entry of the file list).
 pub fn article_id(relative: &Path) -> String {
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = relative.as_os_str().as_bytes();
+    // The usual name: UTF-8 without a backslash, already its id (when it is not `a//b`).
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let plain = !text.contains(['\\', '\0']) && !text.starts_with("./");
+        if plain && !text.contains("//") && !text.contains("/./") && !text.ends_with("/.") {
+            return text.strip_suffix('/').unwrap_or(text).to_string();
+        }
+    }
+    let mut id = String::with_capacity(bytes.len() + 8);
+    for (i, component) in relative.components().enumerate() {
+        if i > 0 {
+            id.push('/');
+        }
+        for chunk in component.as_os_str().as_bytes().utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if c == '\\' {
+                    id.push_str("\\\\");
+                } else {
+                    id.push(c);
+                }
+            }
+            for byte in chunk.invalid() {
+                id.push_str(&format!("\\x{byte:02X}"));
+            }
+        }
+    }
+    id
+}
+
+/// The path relative to the corpus folder that [`article_id`] made `id` of.
+pub fn relative_path(id: &str) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    let mut bytes = Vec::with_capacity(id.len());
+    let mut rest = id.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        if first == b'\\' {
+            if let Some(tail) = tail.strip_prefix(b"\\") {
+                bytes.push(b'\\');
+                rest = tail;
+                continue;
+            }
+            if let Some(byte) = tail
+                .strip_prefix(b"x")
+                .and_then(|t| t.get(..2))
+                .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok())
+            {
+                bytes.push(byte);
+                rest = &tail[3..];
+                continue;
+            }
+        }
+        bytes.push(first);
+        rest = tail;
+    }
+    PathBuf::from(std::ffi::OsString::from_vec(bytes))
 }
 
 #[cfg(test)]
@@ -182,7 +320,7 @@ mod tests {
         entries
             .iter()
             .map(|e| match e {
-                Entry::Article { relative } => format!("+{}", article_id(relative)),
+                Entry::Article { relative, .. } => format!("+{}", article_id(relative)),
                 Entry::Skipped { display, why } => {
                     let name = Path::new(display).file_name().unwrap().to_string_lossy();
                     format!("-{name} ({why})")
@@ -215,6 +353,7 @@ mod tests {
             root,
             &WalkOptions {
                 exclude: vec!["b.md".into()],
+                ..WalkOptions::default()
             },
         )
         .unwrap();
@@ -241,6 +380,7 @@ mod tests {
             tmp.path(),
             &WalkOptions {
                 exclude: vec!["a{b".into()],
+                ..WalkOptions::default()
             },
         )
         .unwrap_err();
@@ -262,7 +402,96 @@ mod tests {
         let entries = walk(tmp.path(), &WalkOptions::default()).unwrap();
         assert_eq!(entries.len(), 1);
         assert!(
-            matches!(&entries[0], Entry::Article { relative } if article_id(relative).ends_with("d59/diep.md"))
+            matches!(&entries[0], Entry::Article { relative, .. } if article_id(relative).ends_with("d59/diep.md"))
         );
+    }
+
+    #[test]
+    fn only_regular_files_inside_the_corpus_are_articles() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("c");
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::write(root.join("a.md"), "tekst").unwrap();
+        fs::write(tmp.path().join("geheim.txt"), "wachtwoord").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("geheim.txt"), root.join("uit.txt")).unwrap();
+        fs::create_dir_all(tmp.path().join("buiten")).unwrap();
+        fs::write(tmp.path().join("buiten/x.md"), "tekst").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("buiten"), root.join("map")).unwrap();
+        std::os::unix::fs::symlink(root.join("a.md"), root.join("sub/binnen.md")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", root.join("nul.txt")).unwrap();
+        fs::create_dir_all(root.join("idx")).unwrap();
+        fs::write(root.join("idx/meta.json"), "{}").unwrap();
+        let options = WalkOptions {
+            index_folder: Some(root.join("idx")),
+            ..WalkOptions::default()
+        };
+        let found = names(&walk(&root, &options).unwrap());
+        let outside = fs::canonicalize(tmp.path()).unwrap().display().to_string();
+        assert_eq!(
+            found,
+            [
+                "+a.md".to_string(),
+                "-idx (the index folder)".to_string(),
+                format!("-map (a link out of the corpus (to {outside}/buiten); not followed)"),
+                "-nul.txt (a link out of the corpus (to /dev/zero); not followed)".to_string(),
+                "+sub/binnen.md".to_string(),
+                format!(
+                    "-uit.txt (a link out of the corpus (to {outside}/geheim.txt); not followed)"
+                ),
+            ]
+        );
+        // Asked to, links out are followed, but a device is still no article.
+        let follow = WalkOptions {
+            follow_outside: true,
+            ..options
+        };
+        let found = names(&walk(&root, &follow).unwrap());
+        assert!(found.contains(&"+uit.txt".to_string()), "{found:?}");
+        assert!(found.contains(&"+map/x.md".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"-nul.txt (not a regular file (character device))".to_string()),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_fifo_is_skipped_with_its_reason() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pipe = tmp.path().join("pijp.md");
+        if !std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            return;
+        }
+        let names = names(&walk(tmp.path(), &WalkOptions::default()).unwrap());
+        assert_eq!(names, ["-pijp.md (not a regular file (FIFO))"]);
+    }
+
+    #[test]
+    fn a_corpus_that_is_not_a_folder_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("a.jsonl"), "{}").unwrap();
+        for path in [tmp.path().join("a.jsonl"), PathBuf::from("/dev/null")] {
+            let err = walk(&path, &WalkOptions::default()).unwrap_err();
+            assert!(matches!(err, CorpusError::NotAFolder(_)), "{err}");
+        }
+    }
+
+    #[test]
+    fn ids_keep_every_byte_of_a_name() {
+        use std::os::unix::ffi::OsStrExt;
+        let id = |bytes: &[u8]| article_id(Path::new(std::ffi::OsStr::from_bytes(bytes)));
+        assert_eq!(id(b"map/bad\xff.md"), "map/bad\\xFF.md");
+        assert_ne!(id(b"bad\xff.md"), id(b"bad\xfe.md"));
+        assert_ne!(id(b"bad\xff.md"), id(b"bad\\xFF.md"));
+        assert_eq!(id("café/één.md".as_bytes()), "café/één.md");
+        for name in [&b"bad\xff.md"[..], b"a\\b\\xZZ.md", "één".as_bytes()] {
+            assert_eq!(
+                relative_path(&id(name)),
+                Path::new(std::ffi::OsStr::from_bytes(name))
+            );
+        }
     }
 }

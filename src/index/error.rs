@@ -9,13 +9,32 @@ use std::path::{Path, PathBuf};
 pub enum IndexError {
     #[error("no index at {}; run 'zoek index' first", Folder(.dir))]
     Missing { dir: PathBuf },
-    #[error("{} is damaged (names '{name}'); run 'zoek index' to rebuild", .path.display())]
+    #[error("{} is damaged ({name}); run 'zoek index' to rebuild", .path.display())]
     DamagedCurrent { path: PathBuf, name: String },
-    #[error("cannot open the index at {}; run 'zoek index' to rebuild it: {source}", Folder(.dir))]
+    #[error("{} is a folder with something in it, not the name of a generation; move it away and run 'zoek index' again: {source}", .path.display())]
+    CurrentNotAFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open the index at {}: {source}", Folder(.dir))]
     Unreadable {
         dir: PathBuf,
         #[source]
         source: Box<IndexError>,
+    },
+    #[error("the index at {} is damaged: {damage}", Folder(.dir))]
+    Damaged { dir: PathBuf, damage: Damage },
+    #[error(
+        "not enough space on the disk of {} ({} free, this build needs about {}); the index is as it was: free some space and run 'zoek index' again",
+        Folder(.dir),
+        crate::corpus::byte_size(*.free),
+        crate::corpus::byte_size(*.needed)
+    )]
+    DiskFull {
+        dir: PathBuf,
+        needed: u64,
+        free: u64,
     },
     #[error("{} is not valid: {source}", .path.display())]
     BadMeta {
@@ -52,8 +71,61 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
 }
 
+impl IndexError {
+    /// Whether the error says the index is damaged or unreadable (rather than missing, in
+    /// use, or kept from this user): what a rebuild cures.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            IndexError::Damaged { .. }
+            | IndexError::DamagedCurrent { .. }
+            | IndexError::BadMeta { .. }
+            | IndexError::NoFileList
+            | IndexError::BadFileList { .. }
+            | IndexError::Tantivy(_) => true,
+            IndexError::Unreadable { source, .. } => source.is_damage(),
+            IndexError::Io { source, .. } => !no_write_access(source),
+            _ => false,
+        }
+    }
+}
+
+/// What is wrong with an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Damage {
+    /// A segment file's content does not match its checksum.
+    Checksum(String),
+    /// A segment file the index needs is not there.
+    Missing(String),
+    /// The file list and the committed documents disagree.
+    FileList { listed: u64, indexed: u64 },
+    /// tantivy cannot read the index.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Damage::Checksum(file) => write!(f, "{file} does not match its checksum"),
+            Damage::Missing(file) => write!(f, "{file} is missing"),
+            Damage::FileList { listed, indexed } => write!(
+                f,
+                "the file list accounts for {listed} documents, the index holds {indexed}"
+            ),
+            Damage::Unreadable(why) => write!(f, "tantivy cannot read it ({why})"),
+        }
+    }
+}
+
+/// Whether an error says that this process may not write (or read) here.
+pub fn no_write_access(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+    ) || err.raw_os_error() == Some(libc::EROFS)
+}
+
 /// A folder as users type it: `index/` rather than `index`.
-struct Folder<'a>(&'a Path);
+pub(super) struct Folder<'a>(&'a Path);
 
 impl fmt::Display for Folder<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

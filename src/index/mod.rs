@@ -9,6 +9,8 @@
 //! the last committed state, so searches keep answering. A `LOCK` file keeps two builds apart.
 
 pub mod build;
+pub mod check;
+mod disk;
 pub mod error;
 pub mod manifest;
 pub mod open;

@@ -61,6 +61,9 @@ struct Fields {
     article_key: Field,
     /// The corpus file a document came from (relative path), to remove a file's documents.
     file: Field,
+    /// For a JSON Lines record, a key of its file, line and content (see [`record_key`]),
+    /// to remove one record's documents.
+    record_key: Field,
     date: Field,
     /// The date as the integer `YYYYMMDD` (indexed and fast), for date filters and sorting;
     /// absent when the article has no date.
@@ -126,6 +129,12 @@ impl Schema {
             level: builder.add_text_field("level", STRING),
             article_id: builder.add_text_field("article_id", STRING | STORED),
             file: builder.add_text_field("file", STRING),
+            // Indexed without field norms: no byte per document for a field that is never
+            // scored.
+            record_key: builder.add_u64_field(
+                "record_key",
+                tantivy::schema::NumericOptions::default().set_indexed(),
+            ),
             article_key: builder.add_u64_field(ARTICLE_KEY, INDEXED | FAST),
             date: builder.add_text_field("date", STORED),
             date_key: builder.add_i64_field(DATE_KEY, INDEXED | FAST),
@@ -278,6 +287,11 @@ impl Schema {
         Term::from_field_text(self.fields.file, file)
     }
 
+    /// The term that marks every document of one JSON Lines record (see [`record_key`]).
+    pub fn record_term(&self, key: u64) -> Term {
+        Term::from_field_u64(self.fields.record_key, key)
+    }
+
     /// The name of an indexed field (for explanations).
     pub fn field_name(&self, field: Field) -> &str {
         self.tantivy.get_field_name(field)
@@ -307,13 +321,15 @@ impl Schema {
     }
 
     /// The documents of one article: one per passage, in order, then the article's own.
-    /// `file` is the corpus file it came from; `source_key` its [`source_key`].
+    /// `file` is the corpus file it came from; `source_key` its [`source_key`]; `record`
+    /// the [`record_key`] of its JSON Lines record.
     pub fn article_documents(
         &self,
         article: &Article,
         passages: &[crate::corpus::passage::Passage],
         file: &str,
         source_key: &str,
+        record: Option<u64>,
     ) -> Vec<TantivyDocument> {
         let f = &self.fields;
         let key = article_key(&article.id);
@@ -322,6 +338,9 @@ impl Schema {
             doc.add_text(f.article_id, &article.id);
             doc.add_u64(f.article_key, key);
             doc.add_text(f.file, file);
+            if let Some(record) = record {
+                doc.add_u64(f.record_key, record);
+            }
             if let Some(day) = article.date {
                 doc.add_i64(f.date_key, date_key(day));
             }
@@ -467,6 +486,15 @@ impl GroupKeys {
 /// change between releases).
 pub fn article_key(id: &str) -> u64 {
     crate::corpus::fnv1a(crate::corpus::FNV_START, id.as_bytes())
+}
+
+/// The key of a JSON Lines record: its file, line and content hash together, so that the
+/// same line of another file, or the line changed, has another key.
+pub fn record_key(file: &str, line: u64, hash: u64) -> u64 {
+    use crate::corpus::fnv1a;
+    let key = fnv1a(crate::corpus::FNV_START, file.as_bytes());
+    let key = fnv1a(key, &line.to_le_bytes());
+    fnv1a(key, &hash.to_le_bytes())
 }
 
 /// The `YYYYMMDD` key of a date, as indexed in the `date_key` fast field.

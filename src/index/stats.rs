@@ -45,7 +45,11 @@ pub fn stats(index: &ZoekIndex) -> Result<IndexStats, IndexError> {
     let schema = index.schema();
     let passages = searcher.search(schema.level_filter(Level::Passage).as_ref(), &Count)?;
     let articles = searcher.search(schema.level_filter(Level::Article).as_ref(), &ArticleTally)?;
-    let files = manifest::load(index.generation(), index.tantivy())?.len() as u64;
+    // Files with indexed articles (the file list also remembers files that failed).
+    let files = manifest::load(index.generation(), index.tantivy())?
+        .values()
+        .filter(|state| state.docs > 0)
+        .count() as u64;
     let mut sources: Vec<(String, u64)> = articles.sources.into_iter().collect();
     sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(IndexStats {

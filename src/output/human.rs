@@ -471,6 +471,10 @@ pub fn build_summary(report: &BuildReport) -> Vec<String> {
                 format!("the corpus folder changed from {from} to {to}")
             }
             RebuildReason::Unusable(err) => err.to_string(),
+            RebuildReason::Damaged(damage) => format!("the index was damaged: {damage}"),
+            RebuildReason::IdTaken { id } => format!(
+                "the id '{id}' of a new article was the id of a record elsewhere; ids are given out again"
+            ),
         };
         lines.push(format!("rebuilt the whole index: {why}"));
     }
@@ -482,8 +486,13 @@ pub fn build_summary(report: &BuildReport) -> Vec<String> {
         report.seconds,
         mb / report.seconds.max(1e-9)
     ));
+    let failed = if report.files_failed > 0 {
+        format!(", {} failed", report.files_failed)
+    } else {
+        String::new()
+    };
     lines.push(format!(
-        "files: {} added, {} updated, {} removed, {} unchanged",
+        "files: {} added, {} updated, {} removed, {} unchanged{failed}",
         report.files_added, report.files_updated, report.files_removed, report.files_unchanged
     ));
     if !report.skipped.is_empty() {
@@ -498,10 +507,42 @@ pub fn build_summary(report: &BuildReport) -> Vec<String> {
             reasons.join(", ")
         ));
     }
+    if !report.skipped_records.is_empty() {
+        lines.push(format!(
+            "skipped {} with neither a title nor text",
+            plural(report.skipped_records.len(), "record", "records")
+        ));
+    }
+    if report.title_only > 0 {
+        lines.push(format!(
+            "{} a title and no text; each is indexed as its title",
+            plural(report.title_only as usize, "article has", "articles have")
+        ));
+    }
+    if report.duplicate_ids > 0 {
+        lines.push(format!(
+            "{}: those articles are indexed under new ids (see the warnings)",
+            plural(
+                report.duplicate_ids as usize,
+                "duplicate id",
+                "duplicate ids"
+            )
+        ));
+    }
     if !report.failures.is_empty() {
         lines.push(format!(
             "failed {} (not indexed; see the messages above)",
             plural(report.failures.len(), "file or record", "files or records")
+        ));
+    }
+    if !report.unchanged_failures.is_empty() {
+        lines.push(format!(
+            "{} still failing, unchanged since an earlier run found them (not read again)",
+            plural(
+                report.unchanged_failures.len(),
+                "file or record",
+                "files or records"
+            )
         ));
     }
     if !report.warnings.is_empty() {
@@ -510,6 +551,39 @@ pub fn build_summary(report: &BuildReport) -> Vec<String> {
             plural(report.warnings.len(), "warning", "warnings")
         ));
     }
+    lines
+}
+
+/// What `zoek check` found, one line per fact: the verdict first.
+pub fn check_lines(dir: &std::path::Path, verdict: &crate::index::check::Verdict) -> Vec<String> {
+    let mut shown = dir.display().to_string();
+    if !shown.ends_with('/') {
+        shown.push('/');
+    }
+    let mut lines = Vec::new();
+    if verdict.damage.is_empty() {
+        lines.push(format!("{shown}: sound"));
+    } else {
+        lines.push(format!("{shown}: damaged"));
+        for damage in &verdict.damage {
+            lines.push(format!("  {damage}"));
+        }
+    }
+    let generation = verdict
+        .generation
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    lines.push(format!(
+        "  {generation}: {} segments, {} files ({:.1} MB) match their checksums",
+        verdict.segments,
+        verdict.files_verified,
+        verdict.bytes_verified as f64 / 1e6
+    ));
+    lines.push(format!(
+        "  {} documents from {} corpus files in the file list",
+        verdict.documents, verdict.corpus_files
+    ));
     lines
 }
 

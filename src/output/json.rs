@@ -286,6 +286,9 @@ struct FileLine<'a> {
     path: &'a str,
     line: Option<usize>,
     reason: &'a str,
+    /// A failure an earlier run found, of a file that did not change since.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    unchanged: bool,
 }
 
 fn write_line(out: &mut impl Write, line: &Line) -> io::Result<()> {
@@ -409,7 +412,7 @@ pub fn print_tokens(out: &mut impl Write, text: &str, tokens: &[AnalyzedToken]) 
 /// Writes the items of a build that were not simply indexed, one line each:
 /// `{"type": "file", "status": "skipped"|"failed"|"warning", "path", "line", "reason"}`.
 pub fn print_build_report(out: &mut impl Write, report: &BuildReport) -> io::Result<()> {
-    let mut line = |status, path: &str, number: Option<usize>, reason: &str| {
+    let mut line = |status, path: &str, number: Option<usize>, reason: &str, unchanged| {
         write_line(
             out,
             &Line::File(FileLine {
@@ -417,17 +420,29 @@ pub fn print_build_report(out: &mut impl Write, report: &BuildReport) -> io::Res
                 path,
                 line: number,
                 reason,
+                unchanged,
             }),
         )
     };
-    for (reason, paths) in &report.skipped {
-        for path in paths {
-            line("skipped", path, None, reason)?;
+    for skipped in report.skipped.values() {
+        for (path, reason) in skipped {
+            line("skipped", path, None, reason, false)?;
         }
     }
-    for (status, problems) in [("failed", &report.failures), ("warning", &report.warnings)] {
+    for (status, problems, unchanged) in [
+        ("skipped", &report.skipped_records, false),
+        ("failed", &report.failures, false),
+        ("failed", &report.unchanged_failures, true),
+        ("warning", &report.warnings, false),
+    ] {
         for problem in problems {
-            line(status, &problem.path, problem.line, &problem.message)?;
+            line(
+                status,
+                &problem.path,
+                problem.line,
+                &problem.message,
+                unchanged,
+            )?;
         }
     }
     Ok(())

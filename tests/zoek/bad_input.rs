@@ -200,7 +200,7 @@ fn unreadable_file_is_reported_when_permissions_apply() {
 }
 
 #[test]
-fn a_200_mb_single_line_file_fails_or_indexes_without_harm() {
+fn a_200_mb_single_line_file_fails_alone_at_the_cap_or_indexes_when_allowed() {
     let tmp = tempfile::tempdir().unwrap();
     let c = tmp.path().join("c");
     write(&c, "goed.md", b"# Kop\n\nTekst over fraude.");
@@ -211,7 +211,31 @@ fn a_200_mb_single_line_file_fails_or_indexes_without_harm() {
     line.extend_from_slice(b" slotwoord\"}\n");
     write(&c, "groot.jsonl", &line);
     drop(line);
+    // Over the default record cap of 16 MB: that record fails alone, named with its cap.
     let run = zoek_in(tmp.path(), &["index", "c", "--index", "idx"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "c/groot.jsonl:1: record of more than 16 MB is over the record cap of 16 MB; not indexed (raise the cap with --max-record-mb)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("indexed 1 article"), "{}", run.stderr);
+    // Allowed, it is indexed, and its passages stay bounded.
+    let run = zoek_in(
+        tmp.path(),
+        &[
+            "index",
+            "c",
+            "--index",
+            "idx",
+            "--max-record-mb",
+            "256",
+            "--rebuild",
+        ],
+        &[],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("indexed 2 articles"), "{}", run.stderr);
     let hits = zoek_in(

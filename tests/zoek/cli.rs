@@ -277,7 +277,7 @@ fn one_is_singular() {
         &[],
     );
     assert_eq!(count.stdout, "1 passage in 1 article\n");
-    // Quiet: only the error (the failed file is read again on every run).
+    // Quiet: only the error (a failure an earlier run found is reported again on every run).
     let quiet = zoek_in(tmp.path(), &["index", "c", "--index", "idx", "-q"], &[]);
     assert_eq!(quiet.code, 0);
     assert_eq!(quiet.stderr.lines().count(), 1, "{}", quiet.stderr);

@@ -292,3 +292,86 @@ pub fn small_index(dir: &Path) -> ZoekIndex {
     );
     zoek::index::open(&index).expect("open the small index")
 }
+
+/// The pieces [`html_of_ops`] builds a page from: elements that keep their text (no
+/// script, style or navigation, which the reader drops on purpose), some closing others
+/// implicitly, some void, some with attributes.
+const HTML_PIECES: [&str; 24] = [
+    "<div>",
+    "</div>",
+    "<span>",
+    "</span>",
+    "<p>",
+    "</p>",
+    "<table>",
+    "<tr>",
+    "<td>",
+    "</td>",
+    "</table>",
+    "<ul>",
+    "<li>",
+    "</ul>",
+    "<b>",
+    "</i>",
+    "<section class=\"a\" id=b>",
+    "<br>",
+    "<img src=x alt=\"a>b\">",
+    "<blockquote>",
+    "<a href='/x' title=\"t\">",
+    "</a>",
+    "<font size=2>",
+    "</section>",
+];
+
+/// Words the page's text is made of, each findable as itself.
+const HTML_WORDS: [&str; 8] = [
+    "gemeente",
+    "raad",
+    "begroting",
+    "dijk",
+    "storm",
+    "haven",
+    "school",
+    "trein",
+];
+
+/// An HTML page nested as `ops` say: each byte is a piece (an element of
+/// [`HTML_PIECES`], a word of [`HTML_WORDS`], or a run of 1,000 opening `<div>`s or `<span>`s
+/// to go deep fast), with a last word after it all. Returns the page and the words in it.
+pub fn html_of_ops(ops: &[u8]) -> (String, Vec<&'static str>) {
+    let mut page = String::from("<html><head><title>Diep</title></head><body><article>");
+    let mut words = Vec::new();
+    for &op in ops {
+        match op % 40 {
+            n @ 0..=23 => page.push_str(HTML_PIECES[usize::from(n)]),
+            n @ 24..=31 => {
+                let word = HTML_WORDS[usize::from(n - 24)];
+                page.push_str(word);
+                page.push(' ');
+                words.push(word);
+            }
+            32..=35 => page.push_str(&"<div>".repeat(1000)),
+            36..=37 => page.push_str(&"<span>".repeat(1000)),
+            _ => page.push_str(&"<table><tr><td>".repeat(300)),
+        }
+    }
+    page.push_str("<p>slotzin</p></article></body></html>");
+    words.push("slotzin");
+    (page, words)
+}
+
+/// An HTML page of any nesting: read without a panic or a stack overflow, as one article
+/// that keeps every word of its text (elements too deep are flattened, never their text).
+pub fn check_html_nesting(ops: &[u8]) {
+    let (page, words) = html_of_ops(ops);
+    let read = check_reader("stuk.html", page.clone().into_bytes());
+    assert_eq!(read.articles.len(), 1, "one article from {page:.200}");
+    let body = &read.articles[0].body;
+    for word in words {
+        assert!(
+            body.split_whitespace().any(|w| w == word),
+            "'{word}' lost from a page of {} bytes: {body:.300}",
+            page.len()
+        );
+    }
+}

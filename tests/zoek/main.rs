@@ -13,6 +13,7 @@ mod cli;
 mod crash;
 mod dutch;
 mod formats;
+mod hostile;
 mod index;
 mod layers;
 mod lexicon;

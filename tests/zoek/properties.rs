@@ -124,6 +124,29 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn html_of_any_nesting_is_read_whole(ops in prop::collection::vec(any::<u8>(), 0..64)) {
+        crate::invariants::check_html_nesting(&ops);
+    }
+}
+
+/// The HTML nesting target's seeds and crash inputs, through its invariant.
+#[test]
+fn html_nesting_seeds_and_regressions_keep_their_text() {
+    let mut ran = 0;
+    for dir in ["../seeds", "."] {
+        for (path, bytes) in regressions(&format!("{dir}/html_nesting")) {
+            println!("html_nesting: {}", path.display());
+            crate::invariants::check_html_nesting(&bytes);
+            ran += 1;
+        }
+    }
+    assert!(ran >= 5, "the seeds are there ({ran})");
+}
+
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
