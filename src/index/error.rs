@@ -4,6 +4,15 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// What to do about an index that cannot be opened, when its cause does not say it already:
+/// an index of another format is rebuilt by the next `zoek index`.
+fn advice(source: &IndexError) -> &'static str {
+    match source {
+        IndexError::OtherFormat { .. } => "; run 'zoek index' to rebuild it",
+        _ => "",
+    }
+}
+
 /// Why an index cannot be opened, built or updated.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -17,7 +26,7 @@ pub enum IndexError {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot open the index at {}: {source}", Folder(.dir))]
+    #[error("cannot open the index at {}: {source}{}", Folder(.dir), advice(.source))]
     Unreadable {
         dir: PathBuf,
         #[source]

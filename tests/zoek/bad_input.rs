@@ -246,3 +246,23 @@ fn a_200_mb_single_line_file_fails_alone_at_the_cap_or_indexes_when_allowed() {
     assert_eq!(hits.code, 0, "the end of the huge line is searchable");
     assert!(hits.stdout.len() < 20_000, "passages stay bounded");
 }
+
+#[test]
+fn an_index_of_another_format_says_to_run_zoek_index() {
+    let (_tmp, index) = crate::common::indexed(&[("a.md".into(), "Over fraude.\n".into())]);
+    let generation = index.join(fs::read_to_string(index.join("CURRENT")).unwrap().trim());
+    let meta_path = generation.join("zoek.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["format"] = serde_json::json!(1);
+    fs::write(&meta_path, meta.to_string()).unwrap();
+    let run = crate::common::search_in(&index, &["fraude"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("(format 1, this zoek reads ")
+            && run.stderr.ends_with("); run 'zoek index' to rebuild it\n"),
+        "{}",
+        run.stderr
+    );
+}
