@@ -130,6 +130,9 @@ enum Plan {
         /// Each word of the sequence is a stopword (kept only when the query has nothing
         /// else).
         stopwords: Vec<bool>,
+        /// Words written together without a hyphen between them (`ad.nl/kabinet`, a pasted
+        /// URL): the ranked match takes them as words of their own.
+        loose: bool,
     },
     /// A fuzzy word or a prefix, expanded against the index when searched.
     Expand {
@@ -396,6 +399,27 @@ impl Compiled {
                         compound,
                         phrase: false,
                         stopwords,
+                        loose: true,
+                    },
+                ) => words.extend(
+                    sequence
+                        .iter()
+                        .zip(stopwords)
+                        .filter(|(_, &stop)| !stop)
+                        .map(|(word, _)| {
+                            ranked_word(std::slice::from_ref(word), &None, &None, &[])
+                        }),
+                ),
+                (
+                    _,
+                    Plan::Text {
+                        scope: Scope::All,
+                        sequence,
+                        joined,
+                        compound,
+                        phrase: false,
+                        stopwords,
+                        loose: false,
                     },
                 ) => words.push(ranked_word(sequence, joined, compound, stopwords)),
                 _ => return None,
@@ -804,7 +828,13 @@ impl Planner<'_> {
             .iter()
             .map(|t| (t.position - first, t.term.clone()))
             .collect();
-        let joined: Option<String> = (!phrase && words.len() > 1)
+        let loose = !phrase
+            && words.windows(2).any(|pair| {
+                !text.text[pair[0].end..pair[1].start]
+                    .chars()
+                    .all(|c| matches!(c, '-' | '‐' | '‑'))
+            });
+        let joined: Option<String> = (!phrase && !loose && words.len() > 1)
             .then(|| {
                 tokens
                     .iter()
@@ -834,10 +864,31 @@ impl Planner<'_> {
                 },
             );
         }
+        // A hyphenated word's words, and words written together without a hyphen, are found
+        // apart too (the ranked match counts them), so they are shown apart: `kabinet-valt`
+        // highlights "kabinet" and "vallen" anywhere.
+        if !phrase && sequence.len() > 1 {
+            for word in words.iter().filter(|t| !t.stopword) {
+                let written = if loose {
+                    &text.text[word.start..word.end]
+                } else {
+                    &text.text
+                };
+                self.add_matcher(
+                    scope,
+                    positive,
+                    Matcher::Term {
+                        term: word.term.clone(),
+                        word: written.to_string(),
+                    },
+                );
+            }
+        }
         let compound = (!phrase && sequence.len() == 1 && self.analyzer.splits_compounds())
             .then(|| self.compound(&tokens, &sequence[0].1, &text.text, scope, positive));
         Ok(Some(Plan::Text {
             scope,
+            loose,
             stopwords: words.iter().map(|t| t.stopword).collect(),
             sequence,
             joined,

@@ -122,6 +122,19 @@ pub fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
                     chars.next();
                 }
                 let word = &input[i..end];
+                if let Some(path) = url_path(word) {
+                    // A pasted link is searched by its path, the article's slug: the scheme,
+                    // host and query string say nothing about its subject.
+                    if !path.is_empty() {
+                        let start = i + (path.as_ptr() as usize - word.as_ptr() as usize);
+                        push(
+                            &mut out,
+                            Token::Word(path.to_string()),
+                            start..start + path.len(),
+                        );
+                    }
+                    continue;
+                }
                 if let Some((name, rest)) = word.split_once(':') {
                     let is_field_like =
                         !name.is_empty() && name.chars().all(|ch| ch.is_alphabetic());
@@ -161,6 +174,18 @@ pub fn lex(input: &str) -> Result<Vec<Lexeme>, QueryError> {
     Ok(out)
 }
 
+/// The path of a link (`https://host/path?query#part` → `path`), or `None` when the word
+/// is not a link.
+fn url_path(word: &str) -> Option<&str> {
+    let (scheme, rest) = word.split_once("://")?;
+    if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+        return None;
+    }
+    let path = rest.split_once('/').map_or("", |(_, path)| path);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    Some(path.trim_matches('/'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,11 +212,19 @@ mod tests {
     }
 
     #[test]
-    fn errors_point_at_their_place() {
+    fn a_link_is_its_path() {
+        let tokens = lex("titel:x https://www.nos.nl/a/kabinet-valt?utm=x#r").unwrap();
+        assert_eq!(tokens[1].token, Token::Word("a/kabinet-valt".into()));
+        assert_eq!(tokens[1].span, 27..41);
+        assert_eq!(lex("HTTP://nos.nl/").unwrap(), []);
         assert_eq!(
-            lex("titel:x https://nos.nl/a").unwrap()[1].token,
-            Token::Word("https://nos.nl/a".into())
+            lex("nos.nl/a").unwrap()[0].token,
+            Token::Word("nos.nl/a".into())
         );
+    }
+
+    #[test]
+    fn errors_point_at_their_place() {
         let err = lex("a \"open").unwrap_err();
         assert_eq!((err.kind, err.span), (ErrorKind::UnclosedQuote, Some(2..7)));
         let err = lex("x date:2019-13").unwrap_err();

@@ -372,7 +372,7 @@ pub(crate) mod tests {
     fn hyphens_inside_words_times_and_headline_colons_are_text() {
         assert_eq!(
             parsed("https://www.ad.nl/kabinet-valt~a1b2c3/?x=1"),
-            "https://www.ad.nl/kabinet-valt~a1b2c3/?x=1"
+            "kabinet-valt~a1b2c3"
         );
         assert_eq!(parsed("CDA-leider"), "CDA-leider");
         assert_eq!(parsed("10:30"), "10:30");

@@ -320,7 +320,7 @@ impl Scorer<'_> {
                     } else {
                         SPLIT_WEIGHT
                     }
-                } else if word.hyphenated || !present[i] || (i < last && !modifier_whole) {
+                } else if !present[i] || (!word.hyphenated && i < last && !modifier_whole) {
                     0.0
                 } else {
                     ALONE_BOOST
@@ -334,7 +334,13 @@ impl Scorer<'_> {
             if all {
                 degree = 1.0;
             } else if split > 0.0 {
-                degree = degree.max(ALONE_DEGREE);
+                // Some words of a hyphenated word (or a pasted URL) count by their share.
+                let share = if word.hyphenated {
+                    present.iter().filter(|&&p| p).count() as f32 / present.len() as f32
+                } else {
+                    1.0
+                };
+                degree = degree.max(ALONE_DEGREE * share);
             }
         }
         let score = own + inside + split;

@@ -176,3 +176,50 @@ fn passages_spread_over_articles_and_those_without_a_word_come_last() {
     assert!(all[..13].iter().all(has_word));
     assert_eq!(all[13]["article_id"], "titel.md");
 }
+
+#[test]
+fn a_hyphenated_words_parts_found_apart_are_shown_and_one_part_counts_less() {
+    let (_tmp, index) = corpus(
+        &[
+            (
+                "apart.md",
+                article("Politiek", &["Het kabinet kan deze week nog vallen."]),
+            ),
+            (
+                "een.md",
+                article("Politiek", &["Het kabinet vergadert over de begroting."]),
+            ),
+        ],
+        4,
+    );
+    assert_eq!(
+        articles(&index, &["--per-article", "kabinet-valt"]),
+        ["apart.md", "een.md"]
+    );
+    let run = search_in(&index, &["--json", "-n", "1", "kabinet-valt"]);
+    let hits = hit_lines(&run.stdout);
+    assert_eq!(crate::common::highlighted(&hits[0]), ["kabinet", "vallen"]);
+}
+
+#[test]
+fn a_pasted_link_is_searched_by_its_path() {
+    let (_tmp, index) = corpus(
+        &[
+            (
+                "stikstof.md",
+                article("Politiek", &["Het kabinet valt over de stikstofregels."]),
+            ),
+            (
+                "handleiding.md",
+                article(
+                    "Handleiding",
+                    &["Typ https://www.ad.nl in het venster en kies nl als taal."],
+                ),
+            ),
+        ],
+        4,
+    );
+    let link =
+        "https://www.ad.nl/politiek/kabinet-valt-over-stikstofregels~a1b2c3/?utm_source=x#reacties";
+    assert_eq!(articles(&index, &["--per-article", link]), ["stikstof.md"]);
+}
