@@ -292,10 +292,17 @@ impl Run<'_> {
             });
         }
         if open.meta().corpus_path != self.corpus_path {
-            return Err(RebuildReason::CorpusChanged {
-                from: open.meta().corpus.clone(),
-                to: self.corpus_dir.display().to_string(),
-            });
+            let typed = self.corpus_dir.display().to_string();
+            // The same name typed for another folder (a copy, a move) is told by its path.
+            let (from, to) = if open.meta().corpus == typed {
+                (
+                    open.meta().corpus_path.display().to_string(),
+                    self.corpus_path.display().to_string(),
+                )
+            } else {
+                (open.meta().corpus.clone(), typed)
+            };
+            return Err(RebuildReason::CorpusChanged { from, to });
         }
         let old = manifest::load(generation, open.tantivy()).map_err(RebuildReason::Unusable)?;
         let indexed = open.searcher().num_docs();

@@ -1008,3 +1008,29 @@ fn a_full_disk_is_one_line_and_the_next_run_cleans_up() {
         std::panic::resume_unwind(panic);
     }
 }
+
+#[test]
+fn a_copied_index_names_both_corpus_folders_when_it_rebuilds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("eerste");
+    write(&first.join("c"), "a.md", "# Kop\n\nOver de haven.\n");
+    indexed(&first, &[]);
+    let second = tmp.path().join("tweede");
+    let copied = Command::new("cp")
+        .args(["-a", first.to_str().unwrap(), second.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let run = indexed(&second, &[]);
+    let from = first.join("c").canonicalize().unwrap();
+    let to = second.join("c").canonicalize().unwrap();
+    assert!(
+        run.stderr.contains(&format!(
+            "rebuilt the whole index: the corpus folder changed from {} to {}",
+            from.display(),
+            to.display()
+        )),
+        "{}",
+        run.stderr
+    );
+}
