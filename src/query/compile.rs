@@ -395,11 +395,10 @@ impl Compiled {
                     Plan::Text {
                         scope: Scope::All,
                         sequence,
-                        joined,
-                        compound,
                         phrase: false,
                         stopwords,
                         loose: true,
+                        ..
                     },
                 ) => words.extend(
                     sequence
