@@ -8,6 +8,7 @@
 //! cargo run --release --example bench -- oneshot --runs 21 -- COMMAND ARGS...
 //! cargo run --release --example bench -- analyze --corpus DIR
 //! cargo run --release --example bench -- terms --index DIR
+//! cargo run --release --example bench -- deleted-docs --index DIR
 //! ```
 //!
 //! `analyze` times the Dutch analysis alone (one thread, as tantivy's writer threads run it);
@@ -46,7 +47,8 @@ fn usage() -> ! {
          \x20      bench ceiling-search --index DIR (--queries FILE | QUERY) [--limit N]\n\
          \x20      bench oneshot [--runs N] -- COMMAND ARGS...\n\
          \x20      bench analyze --corpus DIR [--runs N]\n\
-         \x20      bench terms --index DIR"
+         \x20      bench terms --index DIR\n\
+         \x20      bench deleted-docs --index DIR"
     );
     std::process::exit(2)
 }
@@ -116,6 +118,7 @@ fn main() -> Result<()> {
         "oneshot" => oneshot(&flags),
         "analyze" => analyze(&flags),
         "terms" => terms(&flags),
+        "deleted-docs" => deleted_docs(&flags),
         _ => usage(),
     }
 }
@@ -188,6 +191,20 @@ fn analyze(flags: &Flags) -> Result<()> {
 /// Every term of zoek's `title` and `body` with its document frequency and total term
 /// frequency over all segments, sorted: two indexes of the same corpus must give the same
 /// list whatever their segments (to check that a change to the analysis changes nothing).
+/// The deleted documents the live generation's segments still hold (bench/churn.sh): their
+/// text is on disk until a merge rewrites the segment. Prints the bare number.
+fn deleted_docs(flags: &Flags) -> Result<()> {
+    let zoek = index::open(&flags.path("index")?)?;
+    let deleted: u32 = zoek
+        .searcher()
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.num_deleted_docs())
+        .sum();
+    println!("{deleted}");
+    Ok(())
+}
+
 fn terms(flags: &Flags) -> Result<()> {
     use std::collections::BTreeMap;
     let zoek = index::open(&flags.path("index")?)?;

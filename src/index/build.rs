@@ -22,6 +22,7 @@ use super::manifest::{self, Failure, FileState, Manifest, RecordState};
 use super::open::{
     open_generation_with, publish, read_current, remove_stale, IndexMeta, ZoekIndex, FORMAT_VERSION,
 };
+use super::purge::{Pending, PurgingMergePolicy};
 use super::schema::{article_key, record_key, source_key, Schema};
 use crate::analysis::{self, Analysis, DutchAnalyzer};
 use crate::corpus::{
@@ -31,12 +32,6 @@ use crate::corpus::{
 
 /// Memory for tantivy's indexing buffers, shared by its threads.
 pub const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
-/// Segments with more passages than this are not merged further: a full build's segments
-/// (each one thread's share of the writer heap, several hundred thousand passages) stay as
-/// they are, and only the small segments of incremental updates are merged. A merge reads
-/// its segments through memory maps, so merging big ones would make the resident memory of
-/// a build grow with the corpus.
-pub const MERGE_MAX_DOCS: usize = 100_000;
 /// Bytes of index per byte of corpus text (measured: 1.8 for JSON Lines, 2.1 for `.md`
 /// files), with a margin: the space a build is said to need when the disk is full.
 const INDEX_BYTES_PER_TEXT_BYTE: f64 = 2.3;
@@ -317,7 +312,9 @@ impl Run<'_> {
         let live_list = manifest::live_name(open.tantivy())?;
         manifest::remove_old(generation, &live_list);
         let display_root = PathBuf::from(&open.meta().corpus);
-        let mut writer = open_writer(open.tantivy())?;
+        let pending = Pending::load(generation);
+        let committed = open.tantivy().load_metas()?.opstamp;
+        let mut writer = open_writer(open.tantivy(), pending.clone())?;
         let _ = writer.garbage_collect_files().wait();
         let result = self.index_entries(&mut writer, generation, old, display_root, true);
         let report = match result {
@@ -325,13 +322,16 @@ impl Run<'_> {
             Err(stop) => {
                 // Nothing was committed; what was written is removed now or by the next run.
                 drop(writer);
-                if let Ok(writer) = open_writer(open.tantivy()) {
+                if let Ok(writer) = open_writer(open.tantivy(), pending) {
                     let _ = writer.garbage_collect_files().wait();
                 }
                 return Err(stop);
             }
         };
         writer.wait_merging_threads()?;
+        if open.tantivy().load_metas()?.opstamp != committed {
+            pending.after_update(open.tantivy())?.save(generation)?;
+        }
         self.finish(open.tantivy(), generation)?;
         if let Some(live) = generation.file_name() {
             remove_stale(self.dir, &live.to_string_lossy());
@@ -380,7 +380,7 @@ impl Run<'_> {
             };
             let meta = serde_json::to_string_pretty(&meta).map_err(|e| io(e.into()))?;
             write_synced(&building.join(META_FILE), meta.as_bytes()).map_err(io)?;
-            let mut writer = open_writer(&index)?;
+            let mut writer = open_writer(&index, Pending::default())?;
             let display_root = self.corpus_dir.to_path_buf();
             let mut report = self
                 .index_entries(&mut writer, &building, Manifest::new(), display_root, false)
@@ -1134,11 +1134,9 @@ pub fn indexing_threads() -> usize {
         .min(4)
 }
 
-fn open_writer(index: &Index) -> Result<IndexWriter, IndexError> {
+fn open_writer(index: &Index, pending: Pending) -> Result<IndexWriter, IndexError> {
     let writer = index.writer_with_num_threads(indexing_threads(), WRITER_HEAP_BYTES)?;
-    let mut policy = tantivy::indexer::LogMergePolicy::default();
-    policy.set_max_docs_before_merge(MERGE_MAX_DOCS);
-    writer.set_merge_policy(Box::new(policy));
+    writer.set_merge_policy(Box::new(PurgingMergePolicy::new(pending)));
     Ok(writer)
 }
 

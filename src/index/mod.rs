@@ -14,6 +14,7 @@ mod disk;
 pub mod error;
 pub mod manifest;
 pub mod open;
+pub mod purge;
 pub mod schema;
 pub mod stats;
 

@@ -9,6 +9,7 @@ mod invariants;
 mod bad_input;
 mod batch;
 mod bounds;
+mod churn;
 mod cli;
 mod crash;
 mod dutch;
