@@ -15,7 +15,7 @@
 # Every step runs under `timeout --foreground -s KILL` (60 s unless the case says otherwise);
 # a killed step is exit 137 and "timeout". Each case works in target/bench/hostile/CASE/
 # (corpus/, index/, STEP.out/.err/.time); big inputs are deleted after their case. Results:
-# target/bench/hostile/results.tsv, verdicts.tsv and table.txt. Needs python3, /usr/bin/time,
+# target/bench/hostile/results.tsv, verdicts.tsv and table.txt; exit 1 when a case fails. Needs python3, /usr/bin/time,
 # timeout and ../shared/corpus; as root, the read-only case uses a throw-away user.
 set -euo pipefail
 here=$PWD
@@ -646,4 +646,5 @@ for case in order:
             print(f"  {r['step']:<26} {r['exit']:>4} {float(r['seconds']):>7.2f} {r['rss_mb']:>6}  "
                   f"{(flag + ' ' if flag else '')}{r['summary'][:150]}")
 print(f"{passed} PASS, {failed} FAIL")
+sys.exit(1 if failed else 0)
 PY

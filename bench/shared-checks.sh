@@ -22,3 +22,9 @@ bash bench/known-item.sh --floor "$(cat bench/known-item.floor)"
 
 echo "-- speed: 100,000 articles against the plain-tantivy ceiling (floors in bench/speed.floors)"
 bash bench/speed.sh --articles 100000 --runs 3 --check
+
+echo "-- query bounds: abusive and 100 random queries on the 100,000-article index (each <= 1 s, RSS budget)"
+bash bench/query-cost.sh --quick --check | sed -n '1,/^slowest/p'
+
+echo "-- hostile corpora: every case without its two biggest inputs"
+bash bench/hostile.sh --quick | grep -E ' FAIL |PASS, '
