@@ -11,6 +11,7 @@
 
 pub mod article;
 pub mod explain;
+pub mod feedback;
 pub mod highlight;
 pub mod options;
 pub mod rank;

@@ -54,6 +54,8 @@ pub struct SearchOptions {
     pub matching: MatchMode,
     /// With [`View::Count`]: count the matching articles per period or source.
     pub group_by: Option<GroupBy>,
+    /// Add the words the best articles share and rank again (ranked queries only).
+    pub feedback: bool,
 }
 
 impl Default for SearchOptions {
@@ -66,8 +68,9 @@ impl Default for SearchOptions {
             context: 0,
             explain: false,
             suggest: true,
-            matching: MatchMode::All,
+            matching: MatchMode::Ranked,
             group_by: None,
+            feedback: false,
         }
     }
 }

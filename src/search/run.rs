@@ -12,7 +12,7 @@ use super::rank::{self, LevelStats, Ranked};
 use super::ranked::{RankedArticle as RankedArticleScore, Ranking};
 use super::results::{Context, Found, Hit, Outcome, RankedArticle};
 use super::score::Words;
-use super::{article, explain, highlight, suggest, tally};
+use super::{article, explain, feedback, highlight, suggest, tally};
 use crate::index::{Level, StoredPassage, ZoekIndex};
 use crate::query::compile::ExpandError;
 use crate::query::{self, Compiled, MatchMode, QueryError};
@@ -86,7 +86,13 @@ pub fn run_streamed(
     let passages = compiled.query(schema, Level::Passage, matching);
     let ranking = match (&words, options.view) {
         (Some(words), view) if view != View::Count => {
-            Some(Ranking::new(&searcher, schema, Words::new(words))?)
+            let ranking = Ranking::new(&searcher, schema, Words::new(words))?;
+            Some(if options.feedback {
+                let candidates = compiled.query(schema, Level::Article, matching);
+                feedback::with_feedback(&ranking, index.analyzer(), candidates.as_ref())?
+            } else {
+                ranking
+            })
         }
         _ => None,
     };

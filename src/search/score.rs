@@ -35,6 +35,8 @@ const SPLIT_WEIGHT: f32 = 0.6;
 const HYPHEN_SPLIT_WEIGHT: f32 = 0.5;
 /// How much a word found only through its head or modifier counts towards coverage.
 const ALONE_DEGREE: f32 = 0.5;
+/// Weight of the strongest feedback term, against 1 for a query word.
+const FEEDBACK_WEIGHT: f32 = 0.2;
 /// Weight of the proximity of different query words.
 const PROXIMITY_WEIGHT: f32 = 1.0;
 /// The stretch of body words whose coverage counts, and the lead of an article.
@@ -72,6 +74,9 @@ impl Word {
 pub struct Words {
     pub terms: Vec<String>,
     words: Vec<Word>,
+    /// Terms added by feedback (`--feedback`), with weights relative to the best (1.0):
+    /// they add to the score, not to what the query covers.
+    expansion: Vec<(usize, f32)>,
 }
 
 impl Words {
@@ -97,7 +102,27 @@ impl Words {
                 hyphenated: w.hyphenated,
             })
             .collect();
-        Words { terms, words }
+        Words {
+            terms,
+            words,
+            expansion: Vec::new(),
+        }
+    }
+
+    /// The same words with `expansion` terms added (feedback).
+    pub fn expanded(&self, expansion: &[(String, f32)]) -> Words {
+        let mut words = self.clone();
+        for (term, weight) in expansion {
+            let index = match words.terms.iter().position(|t| t == term) {
+                Some(i) => i,
+                None => {
+                    words.terms.push(term.clone());
+                    words.terms.len() - 1
+                }
+            };
+            words.expansion.push((index, *weight));
+        }
+        words
     }
 }
 
@@ -372,6 +397,11 @@ impl Scorer<'_> {
             body |= in_body > 0.0;
             total += title + in_body;
             matched += weight * title_degree.max(body_degree);
+        }
+        for &(term, weight) in &self.words.expansion {
+            let weight = FEEDBACK_WEIGHT * weight;
+            total += self.bm25(doc, 0, term, weight * TITLE_BOOST, &mut parts);
+            total += self.bm25(doc, 1, term, weight, &mut parts);
         }
         let proximity = PROXIMITY_WEIGHT * self.proximity(doc, &weights);
         if proximity > 0.0 {

@@ -223,3 +223,38 @@ fn a_pasted_link_is_searched_by_its_path() {
         "https://www.ad.nl/politiek/kabinet-valt-over-stikstofregels~a1b2c3/?utm_source=x#reacties";
     assert_eq!(articles(&index, &["--per-article", link]), ["stikstof.md"]);
 }
+
+#[test]
+fn feedback_raises_an_article_that_shares_the_best_articles_words() {
+    let about = "De fiscus onderzoekt fraude met btw door een netwerk van brievenbusfirma's.";
+    let (_tmp, index) = corpus(
+        &[
+            ("a1.md", article("Fraude bij btw", &[about])),
+            ("a2.md", article("Fraude met btw", &[about])),
+            ("a3.md", article("Btw-fraude", &[about])),
+            (
+                "gedeeld.md",
+                article(
+                    "Rechtszaak",
+                    &["De rechter hoorde de fiscus over btw en brievenbusfirma's van een netwerk, en over fraude."],
+                ),
+            ),
+            (
+                "ander.md",
+                article("Voetbal", &["De club vreest fraude met kaartjes."]),
+            ),
+        ],
+        6,
+    );
+    let plain = articles(&index, &["--per-article", "fraude"]);
+    let fed = articles(&index, &["--per-article", "--feedback", "fraude"]);
+    let place = |list: &[String], id: &str| list.iter().position(|a| a == id).unwrap();
+    assert!(
+        place(&plain, "ander.md") < place(&plain, "gedeeld.md"),
+        "without feedback the short article ranks first: {plain:?}"
+    );
+    assert!(
+        place(&fed, "gedeeld.md") < place(&fed, "ander.md"),
+        "feedback raises the one that shares the best articles' words: {fed:?}"
+    );
+}

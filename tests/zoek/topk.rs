@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use zoek::analysis::Analysis;
 use zoek::index::{build::Unobserved, BuildOptions, ZoekIndex};
+use zoek::query::MatchMode;
 use zoek::search::{self, Found, SearchOptions, View};
 
 /// Words of the generated articles: function words (long posting lists, the case that
@@ -108,10 +109,13 @@ fn index() -> &'static ZoekIndex {
 
 /// (id, score) of the top `limit` results of `query` in `view`.
 fn top_in(index: &ZoekIndex, query: &str, view: View, limit: usize) -> Vec<(String, u32)> {
+    // BM25 alone (every word required), where tantivy's block-max pruning decides what is
+    // in the top k.
     let options = SearchOptions {
         limit,
         view,
         suggest: false,
+        matching: MatchMode::All,
         ..SearchOptions::default()
     };
     let outcome = search::run(index, query, &options).expect("the query runs");
