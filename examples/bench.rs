@@ -422,12 +422,16 @@ fn latency(flags: &Flags) -> Result<()> {
     }
     let mut per_run: [Vec<Vec<f64>>; 2] = [Vec::new(), Vec::new()];
     let mut totals: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    // Each query's best time over the runs, to name the slowest (what p99 is made of).
+    let mut best = vec![f64::MAX; kept.len()];
     for _ in 0..runs {
         let mut times = [Vec::new(), Vec::new()];
-        for q in &kept {
+        for (i, q) in kept.iter().enumerate() {
             let started = Instant::now();
             std::hint::black_box(search::run(&zoek, q, &options)?);
-            times[0].push(started.elapsed().as_secs_f64() * 1e3);
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            best[i] = best[i].min(ms);
+            times[0].push(ms);
             let started = Instant::now();
             std::hint::black_box(ceiling.search(q, limit)?);
             times[1].push(started.elapsed().as_secs_f64() * 1e3);
@@ -438,6 +442,13 @@ fn latency(flags: &Flags) -> Result<()> {
             per_run[i].push(t);
         }
     }
+    let mut order: Vec<usize> = (0..kept.len()).collect();
+    order.sort_by(|&a, &b| best[b].total_cmp(&best[a]));
+    let slowest: Vec<serde_json::Value> = order
+        .iter()
+        .take(5)
+        .map(|&i| serde_json::json!({"query": kept[i], "ms": best[i]}))
+        .collect();
     let stats = |i: usize| {
         let pick = |p: f64| median(per_run[i].iter().map(|t| percentile(t, p)).collect());
         serde_json::json!({
@@ -459,6 +470,7 @@ fn latency(flags: &Flags) -> Result<()> {
             "ceiling": stats(1),
             "zoek_open_ms": zoek_open_ms,
             "ceiling_open_ms": ceiling_open_ms,
+            "zoek_slowest": slowest,
         })
     );
     Ok(())

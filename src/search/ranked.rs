@@ -11,6 +11,7 @@
 //! screen covers many articles; a passage that holds no query word comes after every
 //! passage that does.
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 use tantivy::collector::DocSetCollector;
@@ -34,6 +35,7 @@ const ARTICLES_AT_A_TIME: usize = 8;
 
 /// One ranked article: its rank entry (score, keys, address) and, when it was rescored,
 /// what it holds of the query.
+#[derive(Clone)]
 pub struct RankedArticle {
     pub ranked: Ranked,
     pub features: Option<Features>,
@@ -54,6 +56,11 @@ pub struct Ranking<'a> {
     pub words: Words,
     article_stats: Stats,
     passage_stats: Stats,
+    /// The pool and its rescored articles, made once: a passage view that asks for more
+    /// articles asks for them from the same candidates (a ranking ranks one query).
+    pool: OnceCell<(Vec<Ranked>, Vec<RankedArticle>)>,
+    /// The scored passages of each article, by article key, as the passage view reaches it.
+    scored_passages: RefCell<HashMap<u64, Vec<Ranked>>>,
 }
 
 impl<'a> Ranking<'a> {
@@ -66,6 +73,8 @@ impl<'a> Ranking<'a> {
             words,
             article_stats,
             passage_stats,
+            pool: OnceCell::new(),
+            scored_passages: RefCell::default(),
         })
     }
 
@@ -86,32 +95,17 @@ impl<'a> Ranking<'a> {
         candidates: &dyn Query,
         limit: usize,
     ) -> tantivy::Result<Vec<RankedArticle>> {
-        let pool = rank::pool(self.searcher, self.schema, Level::Article, candidates, POOL)?;
-        let addresses: Vec<DocAddress> = pool.iter().map(|r| r.address).collect();
-        let features = score::features(
-            self.searcher,
-            self.schema,
-            Level::Article,
-            &self.words,
-            &addresses,
-        )?;
-        let scorer = self.scorer(Level::Article);
-        let mut ranked: Vec<RankedArticle> = pool
-            .iter()
-            .zip(features)
-            .filter_map(|(r, features)| {
-                let score = scorer.score(&features).score;
-                (score > 0.0).then_some(RankedArticle {
-                    ranked: Ranked { score, ..*r },
-                    features: Some(features),
-                })
-            })
-            .collect();
-        ranked.sort_by(|a, b| rank::by_relevance(&a.ranked, &b.ranked));
-        if ranked.len() >= limit || pool.len() < POOL {
-            ranked.truncate(limit);
-            return Ok(ranked);
+        let (pool, rescored) = match self.pool.get() {
+            Some(made) => made,
+            None => {
+                let made = self.rescored_pool(candidates)?;
+                self.pool.get_or_init(|| made)
+            }
+        };
+        if rescored.len() >= limit || pool.len() < POOL {
+            return Ok(rescored.iter().take(limit).cloned().collect());
         }
+        let mut ranked = rescored.clone();
         // The rest, in their exact BM25 order without the pool, under the last rescored
         // score: the same order whatever the limit.
         let in_pool: std::collections::HashSet<u64> = pool.iter().map(|r| r.article).collect();
@@ -141,6 +135,37 @@ impl<'a> Ranking<'a> {
         Ok(ranked)
     }
 
+    /// The first [`POOL`] candidates by BM25, and those of them the ranked score keeps,
+    /// best first.
+    fn rescored_pool(
+        &self,
+        candidates: &dyn Query,
+    ) -> tantivy::Result<(Vec<Ranked>, Vec<RankedArticle>)> {
+        let pool = rank::pool(self.searcher, self.schema, Level::Article, candidates, POOL)?;
+        let addresses: Vec<DocAddress> = pool.iter().map(|r| r.address).collect();
+        let features = score::features(
+            self.searcher,
+            self.schema,
+            Level::Article,
+            &self.words,
+            &addresses,
+        )?;
+        let scorer = self.scorer(Level::Article);
+        let mut ranked: Vec<RankedArticle> = pool
+            .iter()
+            .zip(features)
+            .filter_map(|(r, features)| {
+                let score = scorer.score(&features).score;
+                (score > 0.0).then_some(RankedArticle {
+                    ranked: Ranked { score, ..*r },
+                    features: Some(features),
+                })
+            })
+            .collect();
+        ranked.sort_by(|a, b| rank::by_relevance(&a.ranked, &b.ranked));
+        Ok((pool, ranked))
+    }
+
     /// The score of `article` explained, part by part.
     pub fn explain(&self, article: &RankedArticle) -> tantivy::Result<Vec<ScorePart>> {
         let scorer = self.scorer(Level::Article);
@@ -158,14 +183,40 @@ impl<'a> Ranking<'a> {
         Ok(scorer.explain(&features))
     }
 
-    /// The scored passages of `articles`, best first within each article.
+    /// The scored passages of `articles`, best first within each article (each article's
+    /// scored once, however often the passage view asks).
     fn passages_of(
         &self,
         articles: &[RankedArticle],
     ) -> tantivy::Result<HashMap<u64, Vec<Ranked>>> {
-        if articles.is_empty() {
-            return Ok(HashMap::new());
+        let known = self.scored_passages.borrow();
+        let new: Vec<&RankedArticle> = articles
+            .iter()
+            .filter(|a| !known.contains_key(&a.ranked.article))
+            .collect();
+        drop(known);
+        if !new.is_empty() {
+            let scored = self.score_passages_of(&new)?;
+            let mut known = self.scored_passages.borrow_mut();
+            for article in new {
+                let key = article.ranked.article;
+                known.insert(key, scored.get(&key).cloned().unwrap_or_default());
+            }
         }
+        let known = self.scored_passages.borrow();
+        Ok(articles
+            .iter()
+            .filter_map(|a| {
+                let key = a.ranked.article;
+                known.get(&key).map(|passages| (key, passages.clone()))
+            })
+            .collect())
+    }
+
+    fn score_passages_of(
+        &self,
+        articles: &[&RankedArticle],
+    ) -> tantivy::Result<HashMap<u64, Vec<Ranked>>> {
         let any_of: Vec<(Occur, Box<dyn Query>)> = articles
             .iter()
             .map(|a| (Occur::Should, self.schema.of_article(a.ranked.article)))

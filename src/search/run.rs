@@ -9,7 +9,7 @@ use tantivy::{Searcher, TantivyDocument};
 use super::explain::Explain;
 use super::options::{SearchOptions, SortOrder, View};
 use super::rank::{self, LevelStats, Ranked};
-use super::ranked::{RankedArticle as RankedArticleScore, Ranking};
+use super::ranked::{self, RankedArticle as RankedArticleScore, Ranking};
 use super::results::{Context, Found, Hit, Outcome, RankedArticle};
 use super::score::Words;
 use super::{article, explain, feedback, highlight, suggest, tally};
@@ -232,6 +232,10 @@ fn ranked_articles(
         .collect()
 }
 
+/// How many articles the passage view may look through for each passage it shows, past the
+/// pool, to find passages that hold a query word.
+const FILL_ARTICLES_PER_PASSAGE: usize = 4;
+
 /// A ranked search of plain words: the view's articles, or passages of them.
 fn ranked_search<'a>(
     index: &ZoekIndex,
@@ -250,16 +254,22 @@ fn ranked_search<'a>(
     }
     let per_article = view == View::ArticlesWithPassage;
     // Passages come from as many articles as it takes to fill the limit with passages that
-    // hold a query word; articles of none only after them.
+    // hold a query word, up to a bound (the pool, or four articles a passage): a query whose
+    // words stand in few bodies would otherwise score the passages of every article it
+    // found. Articles of none come after them.
+    let bound = options
+        .limit
+        .saturating_mul(FILL_ARTICLES_PER_PASSAGE)
+        .max(ranked::POOL);
     let mut wanted = options.limit;
     let (articles, shown) = loop {
         let articles = ranking.articles(candidates, wanted)?;
         let shown = ranking.passages(&articles, options.limit, per_article)?;
-        let exhausted = articles.len() < wanted;
+        let exhausted = articles.len() < wanted || wanted >= bound;
         if shown.complete || exhausted || per_article {
             break (articles, shown.passages);
         }
-        wanted = wanted.saturating_mul(2);
+        wanted = wanted.saturating_mul(2).min(bound);
     };
     let explainer = if options.explain {
         Explainer::Ranked {
