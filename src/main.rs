@@ -273,12 +273,16 @@ impl IndexArg {
     /// Opens the index, saying how to name another one when none was named, and what to
     /// do about a damaged one.
     fn open(&self) -> Result<ZoekIndex> {
-        index::open(&self.path()).map_err(|err| match err {
+        index::open(&self.path()).map_err(|err| self.open_error(err))
+    }
+
+    fn open_error(&self, err: index::IndexError) -> anyhow::Error {
+        match err {
             index::IndexError::Missing { .. } if self.named().is_none() => {
                 anyhow!("{err}, or name an index elsewhere with --index DIR or ZOEK_INDEX")
             }
             other => index_error(other),
-        })
+        }
     }
 }
 
@@ -296,6 +300,9 @@ struct SearchArgs {
     /// How many passages to print (articles with --per-article or --format trec)
     #[arg(short = 'n', long, default_value_t = 10)]
     limit: usize,
+    /// Pass over the N best first: --offset 10 -n 10 prints the 11th to the 20th (paging)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    offset: usize,
     /// Output format (the last of --format and --json counts)
     #[arg(long, value_enum, default_value_t = Format::Human, overrides_with = "json")]
     format: Format,
@@ -825,30 +832,9 @@ fn guarded<T>(dir: &Path, work: impl FnOnce() -> Result<T>) -> Result<T> {
     }
 }
 
-/// What went wrong reading a committed index: it is damaged. The cause is cut to its first
-/// 160 characters of one line, so the error stays one line.
+/// What went wrong reading a committed index: it is damaged.
 fn damaged(dir: &Path, why: &str) -> anyhow::Error {
-    let why: String = why
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .take(160)
-        .collect();
-    anyhow!(
-        "the index at {} cannot be read; it is damaged ({why}); run 'zoek index --rebuild'",
-        shown_folder(dir)
-    )
-}
-
-/// A folder as users type it: `index/`.
-fn shown_folder(dir: &Path) -> String {
-    let shown = dir.display().to_string();
-    if shown.ends_with('/') {
-        shown
-    } else {
-        format!("{shown}/")
-    }
+    anyhow!(output::damaged_index(dir, why))
 }
 
 /// Reads a queries file, or stdin for `-`.
@@ -913,6 +899,7 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
     };
     let options = SearchOptions {
         limit: args.limit,
+        offset: args.offset,
         view,
         filters: narrow.filters()?,
         sort: narrow.sort.into(),
@@ -1207,9 +1194,7 @@ fn run_show(args: ShowArgs) -> Result<ExitCode> {
     let found = article::find(&index, &reference, &matchers)
         .map_err(|err| damaged(&args.index.path(), &err.to_string()))?;
     let Some((article, _)) = found else {
-        anyhow::bail!(
-            "no article '{reference}' in the index: give an article id (article_id in JSON output) or a path:line as search prints it"
-        );
+        anyhow::bail!(output::no_article(&reference));
     };
     let mut buffer = Vec::new();
     if args.json {

@@ -35,6 +35,12 @@ fn matching(options: &SearchOptions) -> MatchMode {
     }
 }
 
+/// How many to rank: the page and everything before it. The order never depends on it, so
+/// a page is the same hits a longer list holds at its places.
+fn ranked_limit(options: &SearchOptions) -> usize {
+    options.limit.saturating_add(options.offset)
+}
+
 /// Runs one query: parses and compiles `input` once, adds the filters, and returns what
 /// `options` asks for.
 pub fn run(
@@ -105,7 +111,7 @@ pub fn run_streamed(
                 schema,
                 Level::Passage,
                 passages.as_ref(),
-                options.limit,
+                ranked_limit(options),
                 options.sort,
             )?;
             let explainer = Explainer::tantivy(index, &searcher, passages.as_ref(), options)?;
@@ -119,7 +125,7 @@ pub fn run_streamed(
                 schema,
                 Level::Article,
                 articles.as_ref(),
-                options.limit,
+                ranked_limit(options),
                 options.sort,
             )?;
             if options.view == View::Articles {
@@ -137,10 +143,23 @@ pub fn run_streamed(
             }
         }
     };
-    let (found, to_load) = match gathered {
-        Gathered::Found(found) => (found, None),
+    // The hits before the offset are ranked but neither loaded nor given back; a suggestion
+    // must find no less than the query, those included.
+    let offset = options.offset;
+    let (found, to_load, passed_over) = match gathered {
+        Gathered::Found(Found::Articles(mut articles)) => {
+            let passed_over = offset.min(articles.len());
+            articles.drain(..passed_over);
+            (Found::Articles(articles), None, passed_over)
+        }
+        Gathered::Found(found) => (found, None, 0),
         Gathered::Hits(ranked, explainer) => {
-            (Found::Streamed(ranked.len()), Some((ranked, explainer)))
+            let passed_over = offset.min(ranked.len());
+            (
+                Found::Streamed(ranked.len() - passed_over),
+                Some((ranked, explainer)),
+                passed_over,
+            )
         }
     };
     let mut outcome = Outcome {
@@ -153,7 +172,7 @@ pub fn run_streamed(
         outcome.notes = explain::notes(index, &searcher, &compiled, matching)?;
     }
     if options.suggest {
-        let found = outcome.len();
+        let found = outcome.len() + passed_over;
         outcome.suggestion =
             suggest::suggest(index, &searcher, input, &compiled.node)?.filter(|s| {
                 // Only a suggestion that finds something, and no less than the query.
@@ -161,7 +180,7 @@ pub fn run_streamed(
             });
     }
     if let Some((ranked, explainer)) = to_load {
-        for (i, ranked) in ranked.iter().enumerate() {
+        for (i, ranked) in ranked.iter().enumerate().skip(passed_over) {
             let hit = load_hit(
                 index,
                 &searcher,
@@ -236,7 +255,7 @@ fn ranked_search<'a>(
 ) -> tantivy::Result<Gathered<'a>> {
     let searcher = ranking.searcher;
     if view == View::Articles {
-        let articles = ranking.articles(candidates, options.limit)?;
+        let articles = ranking.articles(candidates, ranked_limit(options))?;
         let ranked: Vec<Ranked> = articles.iter().map(|a| a.ranked).collect();
         return Ok(Gathered::Found(Found::Articles(ranked_articles(
             searcher, index, &ranked,
@@ -245,10 +264,11 @@ fn ranked_search<'a>(
     let per_article = view == View::ArticlesWithPassage;
     // Passages come from as many articles as it takes to fill the limit with passages that
     // hold a query word; articles of none only after them.
-    let mut wanted = options.limit;
+    let limit = ranked_limit(options);
+    let mut wanted = limit;
     let (articles, shown) = loop {
         let articles = ranking.articles(candidates, wanted)?;
-        let shown = ranking.passages(&articles, options.limit, per_article)?;
+        let shown = ranking.passages(&articles, limit, per_article)?;
         let exhausted = articles.len() < wanted;
         if shown.complete || exhausted || per_article {
             break (articles, shown.passages);
