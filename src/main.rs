@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use zoek::analysis::{Analysis, DutchAnalyzer};
 use zoek::corpus::{Cap, Limits, Problem, WalkOptions};
 use zoek::eval::{self, Bound, QueryLine, Run};
-use zoek::index::{self, BuildObserver, BuildOptions, Severity, ZoekIndex};
+use zoek::index::{self, BuildObserver, BuildOptions, LiveIndex, Severity, ZoekIndex};
 use zoek::output::{self, json, trec, tsv};
 use zoek::query::{self, filter, DateRange, Filters, MatchMode};
 use zoek::search::{
@@ -28,6 +28,7 @@ Start:
   zoek search verkiezingsfraude   the best passages
   zoek show PATH:LINE             the whole article of a hit, as search printed it
   zoek stats                      what the index holds
+  zoek serve                      a search page and a JSON API at http://127.0.0.1:8700/
   zoek check                      whether the index is sound (reads all of it)
 
 Each command has its own help: zoek search --help teaches the query syntax.
@@ -114,6 +115,10 @@ enum Command {
     Stats(StatsArgs),
     /// Read the whole index and say whether it is sound (changes nothing)
     Check(CheckArgs),
+    /// Serve a search page and a JSON API over HTTP (on this machine only, unless
+    /// --allow-remote)
+    #[command(after_long_help = SERVE_HELP)]
+    Serve(ServeArgs),
     /// Show the tokens the Dutch analyzer makes of a text
     Analyze(AnalyzeArgs),
     /// Score queries against relevance judgements (TREC qrels); a gate for CI
@@ -164,6 +169,32 @@ struct StatsArgs {
     /// As one JSON object
     #[arg(long)]
     json: bool,
+}
+
+const SERVE_HELP: &str = "\
+The page:  http://127.0.0.1:8700/
+The API:   /api/search?q=…  /api/article?id=…  /api/suggest?q=…  /api/stats  /api/health
+           (the JSON of zoek search --json, zoek show --json and zoek stats --json)
+
+Searches see what 'zoek index' commits without a restart. There is no authentication:
+to serve beyond this machine, put a reverse proxy with authentication in front of it
+(the README says how).";
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// The address and port to listen on (port 0: any free port)
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8700")]
+    bind: std::net::SocketAddr,
+    /// Listen on an address other than loopback: the archive is then open to that network,
+    /// without authentication
+    #[arg(long)]
+    allow_remote: bool,
+    /// Let pages of this origin call the API from a browser (CORS), e.g.
+    /// https://redactie.example.nl
+    #[arg(long, value_name = "ORIGIN")]
+    allow_origin: Option<String>,
 }
 
 #[derive(Args)]
@@ -274,6 +305,11 @@ impl IndexArg {
     /// do about a damaged one.
     fn open(&self) -> Result<ZoekIndex> {
         index::open(&self.path()).map_err(|err| self.open_error(err))
+    }
+
+    /// Opens the index to follow its commits (`zoek serve`), with [`Self::open`]'s errors.
+    fn open_live(&self) -> Result<LiveIndex> {
+        LiveIndex::open(&self.path()).map_err(|err| self.open_error(err))
     }
 
     fn open_error(&self, err: index::IndexError) -> anyhow::Error {
@@ -569,6 +605,7 @@ fn main() -> ExitCode {
             let dir = args.index.path();
             guarded(&dir, || run_check(args))
         }
+        Command::Serve(args) => run_serve(args),
         Command::Analyze(args) => run_analyze(args),
         Command::Completions(args) => run_completions(args),
         Command::Man(args) => run_man(args),
@@ -1219,6 +1256,31 @@ fn run_stats(args: StatsArgs) -> Result<ExitCode> {
         output::print_stats(&mut out, &shown, &stats)?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_serve(args: ServeArgs) -> Result<ExitCode> {
+    let remote = !args.bind.ip().is_loopback();
+    if remote && !args.allow_remote {
+        anyhow::bail!(
+            "--bind {}: not a loopback address; add --allow-remote to open the archive to that network (there is no authentication: put a reverse proxy with authentication in front, README \"Serving\")",
+            args.bind
+        );
+    }
+    let live = args.index.open_live()?;
+    let server = zoek::serve::Server::bind(live, args.bind, args.allow_origin.as_deref())
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = server.local_addr()?;
+    if remote {
+        eprintln!(
+            "zoek: warning: listening on {addr}: anyone who reaches this machine on that network can read the whole archive (there is no authentication; put a reverse proxy with authentication in front)"
+        );
+    }
+    eprintln!(
+        "zoek: serving {} at http://{addr}/ (Ctrl-C stops)",
+        output::shown_folder(&args.index.path())
+    );
+    server.run()?;
     Ok(ExitCode::SUCCESS)
 }
 
