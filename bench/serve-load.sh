@@ -100,7 +100,7 @@ trap - EXIT
 
 python3 - "$work" "$articles" "$clients" "$seconds" "$rest_rss" "$rest_peak" "$update_peak" \
     "$update_start" "$update_end" "$(nproc)" "$served" <<'EOF'
-import json, sys
+import json, math, sys
 work, articles, clients, seconds, rest_rss, rest_peak, update_peak, t0, t1, cores, served = sys.argv[1:12]
 t0, t1 = int(t0), int(t1)
 
@@ -112,7 +112,7 @@ def stats(path, window=None):
     if window:
         rows = [r for r in rows if window[0] <= r[0] <= window[1]]
     lat = sorted(r[1] for r in rows)
-    pct = lambda p: lat[max(0, min(len(lat) - 1, -(-len(lat) * p // 1) - 1))] if lat else float("nan")
+    pct = lambda p: lat[max(0, min(len(lat) - 1, math.ceil(len(lat) * p) - 1))] if lat else float("nan")
     return {"requests": len(rows), "errors": sum(r[2] != 200 for r in rows),
             "p50": pct(0.5), "p99": pct(0.99), "max": lat[-1] if lat else float("nan")}
 

@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 use crate::common::{copy_dir, write, zoek_in};
 use crate::serve::{Served, HOSTILE};
 
-type Result<T> = std::result::Result<T, Box<dyn Error>>;
+type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 
 /// A program on the PATH, or at Debian's place for it.
 fn program(name: &str) -> Option<PathBuf> {
@@ -124,9 +124,16 @@ fn the_search_page_in_a_browser() {
             let client = builder
                 .connect(&format!("http://127.0.0.1:{}", driver.port))
                 .await?;
-            let outcome = scenario(&client, &format!("http://{}", served.addr)).await;
+            // On a task of its own, so that the browser is closed even when an assertion
+            // fails: no Chromium outlives the test.
+            let session = client.clone();
+            let base = format!("http://{}", served.addr);
+            let outcome = tokio::spawn(async move { scenario(&session, &base).await }).await;
             client.close().await?;
-            outcome
+            match outcome {
+                Ok(result) => result,
+                Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+            }
         })
         .unwrap_or_else(|err| panic!("{err}\nserver: {}", served.log.lock().unwrap()));
 }
