@@ -6,7 +6,8 @@
 //! the user typed) → [`search`] (ranking, highlighting, articles, explanations,
 //! suggestions) → [`output`] (human, JSON Lines and TREC output). [`analysis`], the Dutch
 //! analyzer, lies under all of them; [`eval`] (relevance metrics and TREC files for
-//! `zoek eval`) stands beside them. `main.rs` wires the stages to the command line.
+//! `zoek eval`) stands beside them. [`serve`] puts the stages behind HTTP (`zoek serve`: a
+//! JSON API and a search page); `main.rs` wires them to the command line.
 
 pub mod analysis;
 pub mod corpus;
@@ -15,3 +16,4 @@ pub mod index;
 pub mod output;
 pub mod query;
 pub mod search;
+pub mod serve;

@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use zoek::analysis::{Analysis, DutchAnalyzer};
 use zoek::corpus::{Cap, Limits, Problem, WalkOptions};
 use zoek::eval::{self, Bound, QueryLine, Run};
-use zoek::index::{self, BuildObserver, BuildOptions, Severity, ZoekIndex};
+use zoek::index::{self, BuildObserver, BuildOptions, LiveIndex, Severity, ZoekIndex};
 use zoek::output::{self, json, trec, tsv};
 use zoek::query::{self, filter, DateRange, Filters, MatchMode};
 use zoek::search::{
@@ -28,6 +28,7 @@ Start:
   zoek search verkiezingsfraude   the best passages
   zoek show PATH:LINE             the whole article of a hit, as search printed it
   zoek stats                      what the index holds
+  zoek serve                      a search page and a JSON API at http://127.0.0.1:8700/
   zoek check                      whether the index is sound (reads all of it)
 
 Each command has its own help: zoek search --help teaches the query syntax.
@@ -114,6 +115,10 @@ enum Command {
     Stats(StatsArgs),
     /// Read the whole index and say whether it is sound (changes nothing)
     Check(CheckArgs),
+    /// Serve a search page and a JSON API over HTTP (on this machine only, unless
+    /// --allow-remote)
+    #[command(after_long_help = SERVE_HELP)]
+    Serve(ServeArgs),
     /// Show the tokens the Dutch analyzer makes of a text
     Analyze(AnalyzeArgs),
     /// Score queries against relevance judgements (TREC qrels); a gate for CI
@@ -164,6 +169,32 @@ struct StatsArgs {
     /// As one JSON object
     #[arg(long)]
     json: bool,
+}
+
+const SERVE_HELP: &str = "\
+The page:  http://127.0.0.1:8700/
+The API:   /api/search?q=…  /api/article?id=…  /api/suggest?q=…  /api/stats  /api/health
+           (the JSON of zoek search --json, zoek show --json and zoek stats --json)
+
+Searches see what 'zoek index' commits without a restart. There is no authentication:
+to serve beyond this machine, put a reverse proxy with authentication in front of it
+(the README says how).";
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    index: IndexArg,
+    /// The address and port to listen on (port 0: any free port)
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8700")]
+    bind: std::net::SocketAddr,
+    /// Listen on an address other than loopback: the archive is then open to that network,
+    /// without authentication
+    #[arg(long)]
+    allow_remote: bool,
+    /// Let pages of this origin call the API from a browser (CORS), e.g.
+    /// https://redactie.example.nl
+    #[arg(long, value_name = "ORIGIN")]
+    allow_origin: Option<String>,
 }
 
 #[derive(Args)]
@@ -273,12 +304,21 @@ impl IndexArg {
     /// Opens the index, saying how to name another one when none was named, and what to
     /// do about a damaged one.
     fn open(&self) -> Result<ZoekIndex> {
-        index::open(&self.path()).map_err(|err| match err {
+        index::open(&self.path()).map_err(|err| self.open_error(err))
+    }
+
+    /// Opens the index to follow its commits (`zoek serve`), with [`Self::open`]'s errors.
+    fn open_live(&self) -> Result<LiveIndex> {
+        LiveIndex::open(&self.path()).map_err(|err| self.open_error(err))
+    }
+
+    fn open_error(&self, err: index::IndexError) -> anyhow::Error {
+        match err {
             index::IndexError::Missing { .. } if self.named().is_none() => {
                 anyhow!("{err}, or name an index elsewhere with --index DIR or ZOEK_INDEX")
             }
             other => index_error(other),
-        })
+        }
     }
 }
 
@@ -296,6 +336,9 @@ struct SearchArgs {
     /// How many passages to print (articles with --per-article or --format trec)
     #[arg(short = 'n', long, default_value_t = 10)]
     limit: usize,
+    /// Pass over the N best first: --offset 10 -n 10 prints the 11th to the 20th (paging)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    offset: usize,
     /// Output format (the last of --format and --json counts)
     #[arg(long, value_enum, default_value_t = Format::Human, overrides_with = "json")]
     format: Format,
@@ -569,6 +612,7 @@ fn main() -> ExitCode {
             let dir = args.index.path();
             guarded(&dir, || run_check(args))
         }
+        Command::Serve(args) => run_serve(args),
         Command::Analyze(args) => run_analyze(args),
         Command::Completions(args) => run_completions(args),
         Command::Man(args) => run_man(args),
@@ -832,30 +876,9 @@ fn guarded<T>(dir: &Path, work: impl FnOnce() -> Result<T>) -> Result<T> {
     }
 }
 
-/// What went wrong reading a committed index: it is damaged. The cause is cut to its first
-/// 160 characters of one line, so the error stays one line.
+/// What went wrong reading a committed index: it is damaged.
 fn damaged(dir: &Path, why: &str) -> anyhow::Error {
-    let why: String = why
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .take(160)
-        .collect();
-    anyhow!(
-        "the index at {} cannot be read; it is damaged ({why}); run 'zoek index --rebuild'",
-        shown_folder(dir)
-    )
-}
-
-/// A folder as users type it: `index/`.
-fn shown_folder(dir: &Path) -> String {
-    let shown = dir.display().to_string();
-    if shown.ends_with('/') {
-        shown
-    } else {
-        format!("{shown}/")
-    }
+    anyhow!(output::damaged_index(dir, why))
 }
 
 /// Reads a queries file, or stdin for `-`.
@@ -920,6 +943,7 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
     };
     let options = SearchOptions {
         limit: args.limit,
+        offset: args.offset,
         view,
         filters: narrow.filters()?,
         sort: narrow.sort.into(),
@@ -1216,9 +1240,7 @@ fn run_show(args: ShowArgs) -> Result<ExitCode> {
     let found = article::find(&index, &reference, &matchers)
         .map_err(|err| damaged(&args.index.path(), &err.to_string()))?;
     let Some((article, _)) = found else {
-        anyhow::bail!(
-            "no article '{reference}' in the index: give an article id (article_id in JSON output) or a path:line as search prints it"
-        );
+        anyhow::bail!(output::no_article(&reference));
     };
     let mut buffer = Vec::new();
     if args.json {
@@ -1243,6 +1265,31 @@ fn run_stats(args: StatsArgs) -> Result<ExitCode> {
         output::print_stats(&mut out, &shown, &stats)?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_serve(args: ServeArgs) -> Result<ExitCode> {
+    let remote = !args.bind.ip().is_loopback();
+    if remote && !args.allow_remote {
+        anyhow::bail!(
+            "--bind {}: not a loopback address; add --allow-remote to open the archive to that network (there is no authentication: put a reverse proxy with authentication in front, README \"Serving\")",
+            args.bind
+        );
+    }
+    let live = args.index.open_live()?;
+    let server = zoek::serve::Server::bind(live, args.bind, args.allow_origin.as_deref())
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = server.local_addr()?;
+    if remote {
+        eprintln!(
+            "zoek: warning: listening on {addr}: anyone who reaches this machine on that network can read the whole archive (there is no authentication; put a reverse proxy with authentication in front)"
+        );
+    }
+    eprintln!(
+        "zoek: serving {} at http://{addr}/ (Ctrl-C stops)",
+        output::shown_folder(&args.index.path())
+    );
+    server.run()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,6 +1,6 @@
 //! The index: its schema ([`schema`]), its file list ([`manifest`]), building it from a
-//! corpus ([`build`]), opening the live generation for searching ([`open`]), and what it
-//! holds ([`stats`]).
+//! corpus ([`build`]), opening the live generation for searching ([`open`]) and following
+//! it as builds commit ([`live`]), and what it holds ([`stats`]).
 //!
 //! An index folder holds generations: a full build writes a complete tantivy index into a
 //! fresh `gen-*` folder and then atomically replaces the `CURRENT` file that names the live
@@ -12,6 +12,7 @@ pub mod build;
 pub mod check;
 mod disk;
 pub mod error;
+pub mod live;
 pub mod manifest;
 pub mod open;
 pub mod purge;
@@ -20,6 +21,7 @@ pub mod stats;
 
 pub use build::{build, BuildObserver, BuildOptions, BuildReport, RebuildReason, Severity};
 pub use error::IndexError;
+pub use live::LiveIndex;
 pub use open::{open, recorded_meta, IndexMeta, ZoekIndex};
 pub use schema::{Level, Schema, StoredPassage, TextField};
 pub use stats::{stats, IndexStats};

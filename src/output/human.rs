@@ -624,6 +624,39 @@ pub fn query_error(prefix: &str, query: &str, message: &str, span: Option<Range<
     )
 }
 
+/// A committed index that cannot be read: it is damaged, and a rebuild cures it. The cause
+/// is cut to its first 160 characters of one line, so the message stays one line.
+pub fn damaged_index(dir: &std::path::Path, why: &str) -> String {
+    let why: String = why
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(160)
+        .collect();
+    format!(
+        "the index at {} cannot be read; it is damaged ({why}); run 'zoek index --rebuild'",
+        shown_folder(dir)
+    )
+}
+
+/// A folder as users type it: `index/`.
+pub fn shown_folder(dir: &std::path::Path) -> String {
+    let shown = dir.display().to_string();
+    if shown.ends_with('/') {
+        shown
+    } else {
+        format!("{shown}/")
+    }
+}
+
+/// An article reference (an id or a `path:line`) that names no article of the index.
+pub fn no_article(reference: &str) -> String {
+    format!(
+        "no article '{reference}' in the index: give an article id (article_id in JSON output) or a path:line as search prints it"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

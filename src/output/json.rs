@@ -34,6 +34,27 @@ enum Line<'a> {
     File(FileLine<'a>),
     Group(GroupLine<'a>),
     Stats(StatsLine<'a>),
+    Error(ErrorLine<'a>),
+    Health(HealthLine<'a>),
+}
+
+/// Why a request to `zoek serve` failed (its HTTP status says what kind of failure).
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    version: u32,
+    /// The message the command line gives for the same mistake, without `zoek: `.
+    message: &'a str,
+    /// The byte range of the query the message is about, when it is about one place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<(usize, usize)>,
+}
+
+/// `zoek serve` is up, and which generation of the index it searches.
+#[derive(Serialize)]
+struct HealthLine<'a> {
+    version: u32,
+    status: &'static str,
+    generation: &'a str,
 }
 
 #[derive(Serialize)]
@@ -386,6 +407,34 @@ pub fn print_stats(out: &mut impl Write, index: &str, stats: &IndexStats) -> io:
                     articles: *articles,
                 })
                 .collect(),
+        }),
+    )
+}
+
+/// Prints an error of `zoek serve` as one line.
+pub fn print_error(
+    out: &mut impl Write,
+    message: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> io::Result<()> {
+    write_line(
+        out,
+        &Line::Error(ErrorLine {
+            version: FORMAT_VERSION,
+            message,
+            span: span.map(|s| (s.start, s.end)),
+        }),
+    )
+}
+
+/// Prints `zoek serve`'s health check as one line: up, searching `generation`.
+pub fn print_health(out: &mut impl Write, generation: &str) -> io::Result<()> {
+    write_line(
+        out,
+        &Line::Health(HealthLine {
+            version: FORMAT_VERSION,
+            status: "ok",
+            generation,
         }),
     )
 }

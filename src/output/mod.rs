@@ -14,7 +14,7 @@ pub mod tsv;
 pub mod words;
 
 pub use human::{
-    build_summary, check_lines, count_text, print_article, print_count, print_groups, print_hit,
-    print_notes, print_query_header, print_stats, print_tokens, problem_line, query_error, snippet,
-    suggestion_line, Snippet, SNIPPET_CHARS,
+    build_summary, check_lines, count_text, damaged_index, no_article, print_article, print_count,
+    print_groups, print_hit, print_notes, print_query_header, print_stats, print_tokens,
+    problem_line, query_error, shown_folder, snippet, suggestion_line, Snippet, SNIPPET_CHARS,
 };

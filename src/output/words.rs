@@ -115,7 +115,7 @@ pub(crate) fn group_key_text(key: &GroupKey) -> String {
 }
 
 /// The first words of an untitled article's text, for its heading.
-pub(crate) fn lead_words(text: &str) -> String {
+pub fn lead_words(text: &str) -> String {
     const WORDS: usize = 10;
     let mut words = text.split_whitespace();
     let first: Vec<&str> = words.by_ref().take(WORDS).collect();

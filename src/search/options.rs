@@ -42,6 +42,9 @@ pub enum SortOrder {
 pub struct SearchOptions {
     /// How many hits (or articles).
     pub limit: usize,
+    /// How many of the best to pass over first (paging: offset 10 and limit 10 give the
+    /// 11th to the 20th); their ranks count on from it. Counts ignore it.
+    pub offset: usize,
     pub view: View,
     pub filters: Filters,
     pub sort: SortOrder,
@@ -62,6 +65,7 @@ impl Default for SearchOptions {
     fn default() -> Self {
         SearchOptions {
             limit: 10,
+            offset: 0,
             view: View::Passages,
             filters: Filters::default(),
             sort: SortOrder::Relevance,

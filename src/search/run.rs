@@ -35,6 +35,12 @@ fn matching(options: &SearchOptions) -> MatchMode {
     }
 }
 
+/// How many to rank: the page and everything before it. The order never depends on it, so
+/// a page is the same hits a longer list holds at its places.
+fn ranked_limit(options: &SearchOptions) -> usize {
+    options.limit.saturating_add(options.offset)
+}
+
 /// Runs one query: parses and compiles `input` once, adds the filters, and returns what
 /// `options` asks for.
 pub fn run(
@@ -111,7 +117,7 @@ pub fn run_streamed(
                 schema,
                 Level::Passage,
                 passages.as_ref(),
-                options.limit,
+                ranked_limit(options),
                 options.sort,
             )?;
             let explainer = Explainer::tantivy(index, &searcher, passages.as_ref(), options)?;
@@ -125,7 +131,7 @@ pub fn run_streamed(
                 schema,
                 Level::Article,
                 articles.as_ref(),
-                options.limit,
+                ranked_limit(options),
                 options.sort,
             )?;
             if options.view == View::Articles {
@@ -143,10 +149,23 @@ pub fn run_streamed(
             }
         }
     };
-    let (found, to_load) = match gathered {
-        Gathered::Found(found) => (found, None),
+    // The hits before the offset are ranked but neither loaded nor given back; a suggestion
+    // must find no less than the query, those included.
+    let offset = options.offset;
+    let (found, to_load, passed_over) = match gathered {
+        Gathered::Found(Found::Articles(mut articles)) => {
+            let passed_over = offset.min(articles.len());
+            articles.drain(..passed_over);
+            (Found::Articles(articles), None, passed_over)
+        }
+        Gathered::Found(found) => (found, None, 0),
         Gathered::Hits(ranked, explainer) => {
-            (Found::Streamed(ranked.len()), Some((ranked, explainer)))
+            let passed_over = offset.min(ranked.len());
+            (
+                Found::Streamed(ranked.len() - passed_over),
+                Some((ranked, explainer)),
+                passed_over,
+            )
         }
     };
     let mut outcome = Outcome {
@@ -159,7 +178,7 @@ pub fn run_streamed(
         outcome.notes = explain::notes(index, &searcher, &compiled, matching)?;
     }
     if options.suggest {
-        let found = outcome.len();
+        let found = outcome.len() + passed_over;
         outcome.suggestion =
             suggest::suggest(index, &searcher, input, &compiled.node)?.filter(|s| {
                 // Only a suggestion that finds something, and no less than the query.
@@ -167,7 +186,7 @@ pub fn run_streamed(
             });
     }
     if let Some((ranked, explainer)) = to_load {
-        for (i, ranked) in ranked.iter().enumerate() {
+        for (i, ranked) in ranked.iter().enumerate().skip(passed_over) {
             let hit = load_hit(
                 index,
                 &searcher,
@@ -246,7 +265,7 @@ fn ranked_search<'a>(
 ) -> tantivy::Result<Gathered<'a>> {
     let searcher = ranking.searcher;
     if view == View::Articles {
-        let articles = ranking.articles(candidates, options.limit)?;
+        let articles = ranking.articles(candidates, ranked_limit(options))?;
         let ranked: Vec<Ranked> = articles.iter().map(|a| a.ranked).collect();
         return Ok(Gathered::Found(Found::Articles(ranked_articles(
             searcher, index, &ranked,
@@ -257,14 +276,14 @@ fn ranked_search<'a>(
     // hold a query word, up to a bound (the pool, or four articles a passage): a query whose
     // words stand in few bodies would otherwise score the passages of every article it
     // found. Articles of none come after them.
-    let bound = options
-        .limit
+    let limit = ranked_limit(options);
+    let bound = limit
         .saturating_mul(FILL_ARTICLES_PER_PASSAGE)
         .max(ranked::POOL);
-    let mut wanted = options.limit;
+    let mut wanted = limit;
     let (articles, shown) = loop {
         let articles = ranking.articles(candidates, wanted)?;
-        let shown = ranking.passages(&articles, options.limit, per_article)?;
+        let shown = ranking.passages(&articles, limit, per_article)?;
         let exhausted = articles.len() < wanted || wanted >= bound;
         if shown.complete || exhausted || per_article {
             break (articles, shown.passages);

@@ -9,11 +9,12 @@ use std::path::Path;
 
 use crate::common::{bundled_index, search, write, zoek, zoek_in, zoek_with_stdin};
 
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 9] = [
     "index",
     "search",
     "show",
     "stats",
+    "serve",
     "analyze",
     "eval",
     "completions",

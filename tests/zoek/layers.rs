@@ -1,6 +1,7 @@
 //! The code's layout, checked: no module imports a module that imports it back, and each
 //! stage of the pipeline imports only the stages before it (ARCHITECTURE.md):
-//! `analysis`, `eval` → `corpus` → `index` → `query` → `search` → `output` → `main`.
+//! `analysis`, `eval` → `corpus` → `index` → `query` → `search` → `output` → `serve` →
+//! `main`.
 //!
 //! A module is a file (`a/mod.rs` is `a`, `a/b.rs` is `a::b`). Its imports are the paths it
 //! names (`use` trees and inline `crate::`, `super::`, `self::` and, in `main.rs`, `zoek::`
@@ -11,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The stages in pipeline order; a stage may import only stages of a lower rank.
-const STAGES: [(&str, usize); 8] = [
+const STAGES: [(&str, usize); 9] = [
     ("analysis", 0),
     ("eval", 0),
     ("corpus", 1),
@@ -19,7 +20,8 @@ const STAGES: [(&str, usize); 8] = [
     ("query", 3),
     ("search", 4),
     ("output", 5),
-    ("main", 6),
+    ("serve", 6),
+    ("main", 7),
 ];
 
 /// Every source file of the crate by module path, with its text.

@@ -12,6 +12,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::copy_dir;
+
 /// One command of a transcript and what it must print.
 struct Step {
     command: String,
@@ -84,19 +86,6 @@ fn lines_match(expected: &[String], lines: &[&str]) -> bool {
         Some((first, rest)) => {
             lines.first().is_some_and(|line| line_matches(first, line))
                 && lines_match(rest, &lines[1..])
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }

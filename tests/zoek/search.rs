@@ -264,3 +264,21 @@ fn colour_only_when_asked_or_on_a_terminal() {
         "NO_COLOR respected"
     );
 }
+
+#[test]
+fn a_page_of_hits_is_their_places_in_a_longer_list() {
+    for view in [&[][..], &["--per-article"][..], &["--sort", "date"][..]] {
+        let hits = |extra: &[&str]| {
+            let mut args = vec!["de"];
+            args.extend_from_slice(view);
+            args.extend_from_slice(extra);
+            json_hits(&args)
+        };
+        let all = hits(&["-n", "6"]);
+        assert_eq!(all.len(), 6, "{view:?}");
+        let page = hits(&["-n", "3", "--offset", "2"]);
+        assert_eq!(page, all[2..5], "{view:?}");
+        assert_eq!(page[0]["rank"], 3);
+        assert!(hits(&["--offset", "1000"]).is_empty());
+    }
+}
