@@ -205,9 +205,10 @@ async fn scenario(client: &Client, base: &str) -> Result<()> {
     client.perform_actions(select_all).await?;
     keys(client, "verkiezingsfraude").await?;
     keys(client, &enter.to_string()).await?;
+    // The page before had marks too: wait for the new one.
     wait_for(
         client,
-        "document.querySelector('ol.results .passage mark') !== null",
+        "location.search.includes('q=verkiezingsfraude') && document.querySelector('ol.results .passage mark') !== null",
     )
     .await?;
     let marked = eval(
@@ -303,7 +304,11 @@ async fn scenario(client: &Client, base: &str) -> Result<()> {
         .await?
         .click()
         .await?;
-    wait_for(client, "document.querySelector('ol.results mark') !== null").await?;
+    wait_for(
+        client,
+        "location.search.includes('q=verkiezingsfraude') && document.querySelector('ol.results mark') !== null",
+    )
+    .await?;
     assert_eq!(
         eval(client, "document.getElementById('q').value").await?,
         json!("verkiezingsfraude")
