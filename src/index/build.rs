@@ -572,12 +572,7 @@ impl Run<'_> {
             return Ok(());
         }
         if let Some(before) = &before {
-            if before.docs > 0 {
-                pass.writer.delete_term(self.schema.file_term(&id));
-            }
-            for key in before.claimed_ids() {
-                pass.taken.remove(&key);
-            }
+            forget_file(pass, &self.schema, &id, before);
         }
         pass.changed = true;
         pass.report.bytes += file.len();
@@ -659,12 +654,7 @@ impl Run<'_> {
         problem: Problem,
     ) {
         if let Some(before) = &before {
-            if before.docs > 0 {
-                pass.writer.delete_term(self.schema.file_term(&id));
-            }
-            for key in before.claimed_ids() {
-                pass.taken.remove(&key);
-            }
+            forget_file(pass, &self.schema, &id, before);
         }
         pass.changed = true;
         pass.report.files_failed += 1;
@@ -1011,6 +1001,16 @@ fn lines_hash(lines: impl Iterator<Item = (u64, u64)>) -> u64 {
         hash.update(&record.to_le_bytes());
     }
     hash.finish()
+}
+
+/// Its documents deleted and its ids given back: what a changed file was before.
+fn forget_file(pass: &mut Pass, schema: &Schema, id: &str, before: &FileState) {
+    if before.docs > 0 {
+        pass.writer.delete_term(schema.file_term(id));
+    }
+    for key in before.claimed_ids() {
+        pass.taken.remove(&key);
+    }
 }
 
 /// A file left as it is: its remembered failures are reported as unchanged.

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::index::SegmentComponent;
 use tantivy::Index;
 
-use super::disk::{set_mode_like, write_synced, META_FILE};
+use super::disk::save_json;
 pub use super::error::Damage;
 use super::error::IndexError;
 use super::manifest;
@@ -72,12 +72,7 @@ impl Checks {
 
     /// Writes the record (atomically, readable as the other files of the generation).
     pub fn save(&self, generation: &Path) -> std::io::Result<()> {
-        let tmp = generation.join(format!("{CHECKS_FILE}.tmp"));
-        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
-        write_synced(&tmp, &json)?;
-        fs::rename(&tmp, generation.join(CHECKS_FILE))?;
-        set_mode_like(&generation.join(CHECKS_FILE), &generation.join(META_FILE));
-        Ok(())
+        save_json(generation, CHECKS_FILE, self)
     }
 
     /// The files of the record whose size or time changed since, verified against their

@@ -15,6 +15,21 @@ pub(super) fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Writes `value` as the JSON file `name` of `generation` atomically (a temporary file, synced,
+/// renamed), as readable as the generation's other files.
+pub(super) fn save_json(
+    generation: &Path,
+    name: &str,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let tmp = generation.join(format!("{name}.tmp"));
+    let json = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    write_synced(&tmp, &json)?;
+    fs::rename(&tmp, generation.join(name))?;
+    set_mode_like(&generation.join(name), &generation.join(META_FILE));
+    Ok(())
+}
+
 /// Gives `path` the permissions of `like` (tantivy writes `meta.json` through a temporary
 /// file that only its owner may read; the index should be as readable as its other files).
 pub(super) fn set_mode_like(path: &Path, like: &Path) {

@@ -15,7 +15,7 @@ use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 use tantivy::{Index, SegmentMeta};
 
-use super::disk::{write_synced, META_FILE};
+use super::disk::save_json;
 use super::error::IndexError;
 
 /// Segments with more passages than this are not merged with others: a full build's
@@ -64,18 +64,11 @@ impl Pending {
     }
 
     pub fn save(&self, generation: &Path) -> Result<(), IndexError> {
-        let path = generation.join(PENDING_FILE);
-        let tmp = generation.join(format!("{PENDING_FILE}.tmp"));
-        let json = serde_json::to_vec(&self.0).map_err(std::io::Error::other);
-        json.and_then(|json| write_synced(&tmp, &json))
-            .and_then(|()| fs::rename(&tmp, &path))
-            .map_err(|source| IndexError::Io {
-                action: "write",
-                path: path.clone(),
-                source,
-            })?;
-        super::disk::set_mode_like(&path, &generation.join(META_FILE));
-        Ok(())
+        save_json(generation, PENDING_FILE, &self.0).map_err(|source| IndexError::Io {
+            action: "write",
+            path: generation.join(PENDING_FILE),
+            source,
+        })
     }
 
     /// Whether a segment's deleted documents are due to leave the disk in this update.

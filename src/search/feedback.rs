@@ -12,10 +12,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::collector::DocSetCollector;
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::Query;
 use tantivy::schema::document::TantivyDocument;
-use tantivy::{DocAddress, Term};
+use tantivy::Term;
 
 use super::ranked::{RankedArticle, Ranking, POOL as POOL_ARTICLES};
 use crate::analysis::{DutchAnalyzer, TokenKind};
@@ -119,23 +118,7 @@ fn article_texts(
     articles: &[RankedArticle],
 ) -> tantivy::Result<HashMap<u64, String>> {
     let schema = ranking.schema;
-    let any_of: Vec<(Occur, Box<dyn Query>)> = articles
-        .iter()
-        .map(|a| (Occur::Should, schema.of_article(a.ranked.article)))
-        .collect();
-    let query = BooleanQuery::new(vec![
-        (
-            Occur::Must,
-            Box::new(BooleanQuery::new(any_of)) as Box<dyn Query>,
-        ),
-        (Occur::Must, schema.level_filter(Level::Passage)),
-    ]);
-    let mut addresses: Vec<DocAddress> = ranking
-        .searcher
-        .search(&query, &DocSetCollector)?
-        .into_iter()
-        .collect();
-    addresses.sort();
+    let addresses = ranking.passages_of_articles(articles.iter().map(|a| a.ranked.article))?;
     let mut passages: HashMap<u64, Vec<(u64, String)>> = HashMap::new();
     for address in addresses {
         let doc: TantivyDocument = ranking.searcher.doc(address)?;

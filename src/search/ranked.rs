@@ -213,13 +213,13 @@ impl<'a> Ranking<'a> {
             .collect())
     }
 
-    fn score_passages_of(
+    /// The passage documents of the articles with these keys, in index order.
+    pub fn passages_of_articles(
         &self,
-        articles: &[&RankedArticle],
-    ) -> tantivy::Result<HashMap<u64, Vec<Ranked>>> {
-        let any_of: Vec<(Occur, Box<dyn Query>)> = articles
-            .iter()
-            .map(|a| (Occur::Should, self.schema.of_article(a.ranked.article)))
+        keys: impl Iterator<Item = u64>,
+    ) -> tantivy::Result<Vec<DocAddress>> {
+        let any_of: Vec<(Occur, Box<dyn Query>)> = keys
+            .map(|key| (Occur::Should, self.schema.of_article(key)))
             .collect();
         let query = BooleanQuery::new(vec![
             (
@@ -234,6 +234,14 @@ impl<'a> Ranking<'a> {
             .into_iter()
             .collect();
         addresses.sort();
+        Ok(addresses)
+    }
+
+    fn score_passages_of(
+        &self,
+        articles: &[&RankedArticle],
+    ) -> tantivy::Result<HashMap<u64, Vec<Ranked>>> {
+        let addresses = self.passages_of_articles(articles.iter().map(|a| a.ranked.article))?;
         let features = score::features(
             self.searcher,
             self.schema,

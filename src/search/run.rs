@@ -90,11 +90,13 @@ pub fn run_streamed(
         .then(|| compiled.ranked_words())
         .flatten();
     let passages = compiled.query(schema, Level::Passage, matching);
+    // The query at article level: what a ranking gathers (and feedback re-reads), and what
+    // article views rank.
+    let candidates = compiled.query(schema, Level::Article, matching);
     let ranking = match (&words, options.view) {
         (Some(words), view) if view != View::Count => {
             let ranking = Ranking::new(&searcher, schema, Words::new(words))?;
             Some(if options.feedback {
-                let candidates = compiled.query(schema, Level::Article, matching);
                 feedback::with_feedback(&ranking, index.analyzer(), candidates.as_ref())?
             } else {
                 ranking
@@ -107,10 +109,7 @@ pub fn run_streamed(
             Some(by) => Found::Groups(tally::tally(&searcher, passages.as_ref(), by)?),
             None => Found::Count(rank::count(&searcher, passages.as_ref())?),
         }),
-        (Some(ranking), view) => {
-            let candidates = compiled.query(schema, Level::Article, matching);
-            ranked_search(index, ranking, candidates.as_ref(), view, options)?
-        }
+        (Some(ranking), view) => ranked_search(index, ranking, candidates.as_ref(), view, options)?,
         (None, View::Passages) => {
             let ranked = rank::rank(
                 &searcher,
@@ -125,12 +124,11 @@ pub fn run_streamed(
         }
         (None, View::ArticlesWithPassage | View::Articles) => {
             // Articles rank by their whole text.
-            let articles = compiled.query(schema, Level::Article, matching);
             let ranked = rank::rank(
                 &searcher,
                 schema,
                 Level::Article,
-                articles.as_ref(),
+                candidates.as_ref(),
                 ranked_limit(options),
                 options.sort,
             )?;

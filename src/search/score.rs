@@ -82,13 +82,7 @@ pub struct Words {
 impl Words {
     pub fn new(ranked: &[RankedWord]) -> Words {
         let mut terms: Vec<String> = Vec::new();
-        let mut index = |term: &str| match terms.iter().position(|t| t == term) {
-            Some(i) => i,
-            None => {
-                terms.push(term.to_string());
-                terms.len() - 1
-            }
-        };
+        let mut index = |term: &str| term_index(&mut terms, term);
         let words = ranked
             .iter()
             .map(|w| Word {
@@ -113,16 +107,21 @@ impl Words {
     pub fn expanded(&self, expansion: &[(String, f32)]) -> Words {
         let mut words = self.clone();
         for (term, weight) in expansion {
-            let index = match words.terms.iter().position(|t| t == term) {
-                Some(i) => i,
-                None => {
-                    words.terms.push(term.clone());
-                    words.terms.len() - 1
-                }
-            };
+            let index = term_index(&mut words.terms, term);
             words.expansion.push((index, *weight));
         }
         words
+    }
+}
+
+/// Where `term` stands in `terms`, added at the end when it is new.
+fn term_index(terms: &mut Vec<String>, term: &str) -> usize {
+    match terms.iter().position(|t| t == term) {
+        Some(i) => i,
+        None => {
+            terms.push(term.to_string());
+            terms.len() - 1
+        }
     }
 }
 

@@ -59,20 +59,24 @@ pub(super) fn find_article(
     }
 }
 
-pub(super) async fn search(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
-    let request = match params::search(raw.as_deref(), Strict::Yes) {
-        Ok(request) => request,
-        Err(failure) => return failure.json(),
-    };
-    let result = blocking(&shared, move |shared, index| {
+/// A search run off the async threads, as the JSON Lines `zoek search --json` prints.
+async fn outcome_lines(shared: &Arc<Shared>, request: params::Search) -> Result<Vec<u8>, Failure> {
+    blocking(shared, move |shared, index| {
         let outcome = search::run(index, &request.query, &request.options)
             .map_err(|err| Failure::search(shared.live.dir(), &request.query, err))?;
         let mut body = Vec::new();
         json::print_outcome(&mut body, None, &request.query, &outcome).expect("writing to memory");
         Ok(body)
     })
-    .await;
-    answer(result, JSON_LINES)
+    .await
+}
+
+pub(super) async fn search(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
+    let request = match params::search(raw.as_deref(), Strict::Yes) {
+        Ok(request) => request,
+        Err(failure) => return failure.json(),
+    };
+    answer(outcome_lines(&shared, request).await, JSON_LINES)
 }
 
 pub(super) async fn suggest(
@@ -83,15 +87,7 @@ pub(super) async fn suggest(
         Ok(request) => request,
         Err(failure) => return failure.json(),
     };
-    let result = blocking(&shared, move |shared, index| {
-        let outcome = search::run(index, &request.query, &request.options)
-            .map_err(|err| Failure::search(shared.live.dir(), &request.query, err))?;
-        let mut body = Vec::new();
-        json::print_outcome(&mut body, None, &request.query, &outcome).expect("writing to memory");
-        Ok(body)
-    })
-    .await;
-    answer(result, JSON)
+    answer(outcome_lines(&shared, request).await, JSON)
 }
 
 pub(super) async fn article(
