@@ -37,7 +37,7 @@ use tantivy::schema::{Schema, TEXT};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 use zoek::corpus::{self, passage, Entry, Limits, WalkOptions};
 use zoek::index;
-use zoek::index::{Level, TextField};
+use zoek::index::TextField;
 use zoek::search::{self, SearchOptions};
 
 fn usage() -> ! {
@@ -212,8 +212,8 @@ fn terms(flags: &Flags) -> Result<()> {
     let mut all: BTreeMap<(u32, Vec<u8>), (u64, u64)> = BTreeMap::new();
     let schema = zoek.schema();
     for (f, field) in [
-        schema.text_field(Level::Passage, TextField::Title),
-        schema.text_field(Level::Passage, TextField::Body),
+        schema.text_field(TextField::Title),
+        schema.text_field(TextField::Body),
     ]
     .into_iter()
     .enumerate()
@@ -272,7 +272,7 @@ fn ceiling_schema() -> (Schema, tantivy::schema::Field, tantivy::schema::Field) 
 fn ceiling_index(flags: &Flags) -> Result<()> {
     let corpus_dir = flags.path("corpus")?;
     let dir = flags.path("index")?;
-    let threads = flags.number("threads", index::build::indexing_threads())?;
+    let threads = flags.number("threads", index::build::indexing_threads(u64::MAX))?;
     let heap = flags.number("heap-mb", index::build::WRITER_HEAP_BYTES >> 20)? << 20;
     let started = Instant::now();
     if dir.exists() {

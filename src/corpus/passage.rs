@@ -26,23 +26,33 @@ struct Span {
 
 /// Splits `body` into passages, in order.
 pub fn split(body: &str) -> Vec<Passage> {
-    let mut passages = Vec::new();
     let mut lines = LineCounter::default();
+    spans(body)
+        .iter()
+        .map(|span| make(body, span, &mut lines))
+        .collect()
+}
+
+/// How many passages [`split`] cuts `body` into.
+pub fn count(body: &str) -> usize {
+    spans(body).len()
+}
+
+/// The byte spans of the passages of `body`, in order.
+fn spans(body: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
     for paragraph in paragraphs(body) {
         let text = &body[paragraph.start..paragraph.end];
         if word_count(text) <= MAX_PASSAGE_WORDS && text.len() <= MAX_PASSAGE_BYTES {
-            passages.push(make(body, &paragraph, &mut lines));
+            spans.push(paragraph);
             continue;
         }
-        for chunk in chunks(text) {
-            let span = Span {
-                start: paragraph.start + chunk.start,
-                end: paragraph.start + chunk.end,
-            };
-            passages.push(make(body, &span, &mut lines));
-        }
+        spans.extend(chunks(text).into_iter().map(|chunk| Span {
+            start: paragraph.start + chunk.start,
+            end: paragraph.start + chunk.end,
+        }));
     }
-    passages
+    spans
 }
 
 /// Counts lines up to increasing offsets without rescanning the body.

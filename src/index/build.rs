@@ -314,7 +314,7 @@ impl Run<'_> {
         let display_root = PathBuf::from(&open.meta().corpus);
         let pending = Pending::load(generation);
         let committed = open.tantivy().load_metas()?.opstamp;
-        let mut writer = open_writer(open.tantivy(), pending.clone())?;
+        let mut writer = open_writer(open.tantivy(), pending.clone(), corpus_bytes(self.entries))?;
         let _ = writer.garbage_collect_files().wait();
         let result = self.index_entries(&mut writer, generation, old, display_root, true);
         let report = match result {
@@ -322,7 +322,8 @@ impl Run<'_> {
             Err(stop) => {
                 // Nothing was committed; what was written is removed now or by the next run.
                 drop(writer);
-                if let Ok(writer) = open_writer(open.tantivy(), pending) {
+                if let Ok(writer) = open_writer(open.tantivy(), pending, corpus_bytes(self.entries))
+                {
                     let _ = writer.garbage_collect_files().wait();
                 }
                 return Err(stop);
@@ -380,7 +381,7 @@ impl Run<'_> {
             };
             let meta = serde_json::to_string_pretty(&meta).map_err(|e| io(e.into()))?;
             write_synced(&building.join(META_FILE), meta.as_bytes()).map_err(io)?;
-            let mut writer = open_writer(&index, Pending::default())?;
+            let mut writer = open_writer(&index, Pending::default(), corpus_bytes(self.entries))?;
             let display_root = self.corpus_dir.to_path_buf();
             let mut report = self
                 .index_entries(&mut writer, &building, Manifest::new(), display_root, false)
@@ -595,7 +596,7 @@ impl Run<'_> {
             match add_article(schema, analyzer, pass.writer, &id, &article, None) {
                 Ok(passages) => {
                     pass.report.passages += passages;
-                    docs += passages + 1;
+                    docs += 1;
                     articles += 1;
                     ids.extend(claimed);
                 }
@@ -877,7 +878,7 @@ impl Run<'_> {
             pass.report.passages += passages;
             pass.report.articles += 1;
             into.articles += 1;
-            docs += passages + 1;
+            docs += 1;
             id = claimed.unwrap_or(0);
         }
         into.records
@@ -1100,7 +1101,8 @@ fn claim(
     }
 }
 
-/// Adds the documents of one article from corpus file `file`; returns its passages.
+/// Adds the document of one article from corpus file `file`; returns how many passages it
+/// makes.
 fn add_article(
     schema: &Schema,
     analyzer: &DutchAnalyzer,
@@ -1109,33 +1111,41 @@ fn add_article(
     article: &Article,
     record: Option<u64>,
 ) -> Result<u64, IndexError> {
-    let mut passages = passage::split(&article.body);
-    if passages.is_empty() {
-        // Only when the title itself makes no passage (the reader keeps none blank).
-        passages.push(passage::Passage {
-            text: article.title.clone(),
-            line: 0,
-        });
-    }
+    // An article whose body makes no passage shows its title as one (see
+    // `StoredArticle::passages`).
+    let passages = passage::count(&article.body).max(1) as u64;
     let key = source_key(analyzer, &article.source);
-    // One document at a time (not one batch per article): tantivy's queue holds 10,000
-    // batches, which must stay 10,000 documents for memory to stay bounded.
-    for doc in schema.article_documents(article, &passages, file, &key, record) {
-        writer.add_document(doc)?;
-    }
-    Ok(passages.len() as u64)
+    writer.add_document(schema.article_document(article, passages, file, &key, record))?;
+    Ok(passages)
 }
 
-/// How many threads tantivy indexes with (they run the analysis): one per core, at most 4.
-pub fn indexing_threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
+/// Corpus bytes worth one more indexing thread.
+const BYTES_PER_THREAD: u64 = 1 << 20;
+
+/// How many threads tantivy indexes a corpus of `bytes` with (they run the analysis): one
+/// per core, at most 4, and one per [`BYTES_PER_THREAD`]: each thread writes segments of its
+/// own, and a small corpus dealt out over threads would make segments of a few documents
+/// (whose deleted share then purges them at once).
+pub fn indexing_threads(bytes: u64) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    cores
         .min(4)
+        .min(usize::try_from(1 + bytes / BYTES_PER_THREAD).unwrap_or(usize::MAX))
 }
 
-fn open_writer(index: &Index, pending: Pending) -> Result<IndexWriter, IndexError> {
-    let writer = index.writer_with_num_threads(indexing_threads(), WRITER_HEAP_BYTES)?;
+/// The bytes of the corpus files of a walk.
+fn corpus_bytes(entries: &[Entry]) -> u64 {
+    entries
+        .iter()
+        .map(|entry| match entry {
+            Entry::Article { size, .. } => *size,
+            _ => 0,
+        })
+        .sum()
+}
+
+fn open_writer(index: &Index, pending: Pending, bytes: u64) -> Result<IndexWriter, IndexError> {
+    let writer = index.writer_with_num_threads(indexing_threads(bytes), WRITER_HEAP_BYTES)?;
     writer.set_merge_policy(Box::new(PurgingMergePolicy::new(pending)));
     Ok(writer)
 }
@@ -1290,11 +1300,7 @@ mod tests {
         assert!(changed.warnings.is_empty(), "{:?}", changed.warnings);
         let open = super::super::open(&index).unwrap();
         let searcher = open.searcher();
-        assert_eq!(
-            searcher.num_docs(),
-            51 * 2,
-            "one passage and one article each"
-        );
+        assert_eq!(searcher.num_docs(), 51, "one document per article");
         // Touched only: nothing read.
         std::thread::sleep(std::time::Duration::from_millis(20));
         fs::write(corpus.join("a.jsonl"), &text).unwrap();

@@ -25,7 +25,8 @@ use crate::analysis::{self, Analysis, DutchAnalyzer};
 /// Bumped whenever the schema or the meaning of stored fields changes.
 /// 5: hyphenated numbers stay apart. 6: JSON Lines records carry a record key, ids keep
 /// every byte of a file name, the file list counts documents and remembers failures.
-pub(super) const FORMAT_VERSION: u32 = 6;
+/// 7: one document per article, its body stored once; passages are cut when shown.
+pub(super) const FORMAT_VERSION: u32 = 7;
 
 /// What a build records about itself next to the tantivy files.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,13 +1,13 @@
-//! The schema: every field of a zoek index, the two levels of documents, the keys that
-//! filters, sorting and grouping compare, and the one mapping from a stored document back to
-//! a passage. Every other module asks this one; no other module names a field.
+//! The schema: every field of a zoek index, the keys that filters, sorting and grouping
+//! compare, and the one mapping from a stored document back to an article and its
+//! passages. Every other module asks this one; no other module names a field.
 //!
-//! Each passage is a document (level `p`: `title`, `body`, stored for display); each article
-//! is one more (level `a`: `article_title`, `article_body`, only its id stored), which ranks
-//! whole articles. Every document of an article carries its keys: id, `article_key`, file,
-//! date and source keys.
+//! Each article is one document: its title and body analyzed once, with positions, and
+//! stored once. Passages are not documents: they are cut from the stored body when they are
+//! shown ([`StoredArticle::passages`]), with the same rules as at indexing, so a passage is
+//! found by its article's number and its place in it.
 
-use std::ops::{Bound, RangeInclusive};
+use std::ops::Bound;
 
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
@@ -19,44 +19,34 @@ use tantivy::schema::{
 use tantivy::{DocId, SegmentReader, TantivyDocument, Term};
 use time::Date;
 
+use crate::analysis::words::Words;
 use crate::analysis::{self, DutchAnalyzer};
+use crate::corpus::passage;
 use crate::corpus::Article;
 
-/// Which documents a query ranks: passages (what zoek prints) or whole articles (for
-/// `--per-article`, TREC output and `zoek eval`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Level {
-    #[default]
-    Passage,
-    Article,
-}
-
-/// The two text fields of each level.
+/// The two text fields of an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextField {
     Title,
     Body,
 }
 
-const PASSAGE_LEVEL: &str = "p";
-const ARTICLE_LEVEL: &str = "a";
 const ARTICLE_KEY: &str = "article_key";
 const DATE_KEY: &str = "date_key";
-const ORDINAL: &str = "ordinal";
 const SOURCE: &str = "source";
 const LINE: &str = "line";
+const PASSAGES: &str = "passages";
 /// tantivy's tokenizer that splits at white space only: source keys are folded already.
 const WHITESPACE: &str = "whitespace";
 
 #[derive(Clone, Copy, Debug)]
 struct Fields {
     title: Field,
+    /// The body as read (its line breaks kept, so passages and their lines can be cut from
+    /// it again).
     body: Field,
-    article_title: Field,
-    article_body: Field,
-    level: Field,
     article_id: Field,
-    /// A 64-bit hash of the article id as a fast field, to group passages by article
+    /// A 64-bit hash of the article id as a fast field, to group and order articles
     /// without loading stored documents.
     article_key: Field,
     /// The corpus file a document came from (relative path), to remove a file's documents.
@@ -75,13 +65,15 @@ struct Fields {
     source_key: Field,
     url: Field,
     path: Field,
-    /// Stored, and indexed and fast to find the passage at a `path:line`.
+    /// The line of the file where the article starts: stored, and indexed and fast to find
+    /// the article at a `path:line`.
     line: Field,
-    ordinal: Field,
-    /// 1 when another passage of the article starts on the same line (a JSON record or an
-    /// HTML page, or a long paragraph cut at sentence ends), so the line alone does not
-    /// tell which passage it is.
-    shared_line: Field,
+    /// 1 when the body's lines are the file's (a text file), so a passage's line is the
+    /// article's plus its own; else every passage is on the article's line (a JSON record,
+    /// an HTML page).
+    body_has_lines: Field,
+    /// How many passages the body makes (a fast field, for `zoek stats`).
+    passages: Field,
 }
 
 /// The fields of a zoek index, and what can be asked of them.
@@ -91,7 +83,25 @@ pub struct Schema {
     fields: Fields,
 }
 
-/// A passage as the index stores it, with its article's metadata.
+/// An article as the index stores it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredArticle {
+    pub article_id: String,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub source: String,
+    pub url: String,
+    /// The file, as reached from the corpus folder given to `zoek index`.
+    pub path: String,
+    /// 1-based line of the file where the article starts (the record's line for JSON).
+    pub line: u64,
+    body_has_lines: bool,
+    /// The body as read, line breaks and all.
+    pub body: String,
+}
+
+/// A passage of a stored article, with its article's metadata.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoredPassage {
     pub article_id: String,
@@ -109,6 +119,64 @@ pub struct StoredPassage {
     /// Whether another passage of the article starts on the same line.
     pub shared_line: bool,
     pub text: String,
+    /// The body positions (words) the passage covers, as the index counts them.
+    pub words: std::ops::Range<u32>,
+}
+
+impl StoredArticle {
+    /// The article's passages in order, cut as indexing cut them: never none (an article
+    /// whose body makes no passage has its title as one).
+    pub fn passages(&self) -> Vec<StoredPassage> {
+        let mut cut = passage::split(&self.body);
+        if cut.is_empty() {
+            cut.push(passage::Passage {
+                text: self.title.clone(),
+                line: 0,
+            });
+        }
+        let line_of = |p: &passage::Passage| {
+            if self.body_has_lines {
+                self.line + p.line as u64
+            } else {
+                self.line
+            }
+        };
+        let mut position = 0u32;
+        let mut passages = Vec::with_capacity(cut.len());
+        for (ordinal, p) in cut.iter().enumerate() {
+            let line = line_of(p);
+            // Passages start on increasing lines, so a shared line is a neighbour's.
+            let shared_line = [ordinal.checked_sub(1), ordinal.checked_add(1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|i| cut.get(i))
+                .any(|q| line_of(q) == line);
+            // No word spans white space, so a passage's words are the body's words there.
+            let words = Words::new(&p.text).count() as u32;
+            passages.push(StoredPassage {
+                article_id: self.article_id.clone(),
+                title: self.title.clone(),
+                date: self.date.clone(),
+                source: self.source.clone(),
+                url: self.url.clone(),
+                path: self.path.clone(),
+                line,
+                ordinal: ordinal as u64,
+                shared_line,
+                text: p.text.clone(),
+                words: position..position.saturating_add(words),
+            });
+            position = position.saturating_add(words);
+        }
+        passages
+    }
+
+    /// Passage `ordinal` (the last one when the article has fewer).
+    pub fn passage(&self, ordinal: u64) -> StoredPassage {
+        let mut passages = self.passages();
+        let at = (ordinal as usize).min(passages.len() - 1);
+        passages.swap_remove(at)
+    }
 }
 
 impl Schema {
@@ -119,14 +187,10 @@ impl Schema {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
         let text = TextOptions::default()
             .set_stored()
-            .set_indexing_options(indexing.clone());
-        let unstored = TextOptions::default().set_indexing_options(indexing);
+            .set_indexing_options(indexing);
         let fields = Fields {
             title: builder.add_text_field("title", text.clone()),
             body: builder.add_text_field("body", text),
-            article_title: builder.add_text_field("article_title", unstored.clone()),
-            article_body: builder.add_text_field("article_body", unstored),
-            level: builder.add_text_field("level", STRING),
             article_id: builder.add_text_field("article_id", STRING | STORED),
             file: builder.add_text_field("file", STRING),
             // Indexed without field norms: no byte per document for a field that is never
@@ -151,8 +215,8 @@ impl Schema {
             url: builder.add_text_field("url", STORED),
             path: builder.add_text_field("path", STORED),
             line: builder.add_u64_field(LINE, STORED | INDEXED | FAST),
-            ordinal: builder.add_u64_field(ORDINAL, STORED | INDEXED | FAST),
-            shared_line: builder.add_u64_field("shared_line", STORED),
+            body_has_lines: builder.add_u64_field("body_has_lines", STORED),
+            passages: builder.add_u64_field(PASSAGES, FAST),
         };
         Schema {
             tantivy: builder.build(),
@@ -165,30 +229,12 @@ impl Schema {
         &self.tantivy
     }
 
-    /// A text field of a level's documents.
-    pub fn text_field(&self, level: Level, which: TextField) -> Field {
-        let f = &self.fields;
-        match (level, which) {
-            (Level::Passage, TextField::Title) => f.title,
-            (Level::Passage, TextField::Body) => f.body,
-            (Level::Article, TextField::Title) => f.article_title,
-            (Level::Article, TextField::Body) => f.article_body,
+    /// A text field of the articles.
+    pub fn text_field(&self, which: TextField) -> Field {
+        match which {
+            TextField::Title => self.fields.title,
+            TextField::Body => self.fields.body,
         }
-    }
-
-    /// The term that every document of `level` carries (its document frequency is the
-    /// level's document count).
-    pub fn level_term(&self, level: Level) -> Term {
-        let value = match level {
-            Level::Passage => PASSAGE_LEVEL,
-            Level::Article => ARTICLE_LEVEL,
-        };
-        Term::from_field_text(self.fields.level, value)
-    }
-
-    /// Only the documents of `level`, as a clause that adds nothing to the score.
-    pub fn level_filter(&self, level: Level) -> Box<dyn Query> {
-        filter_clause(basic_term(self.level_term(level)))
     }
 
     /// Documents dated within the bounds (`date_key` values, see [`date_key`]).
@@ -222,9 +268,9 @@ impl Schema {
         }
     }
 
-    /// The passages of corpus file `file` that start on line `line` or before it (the
-    /// passage at a `path:line` is the one of them with the greatest line).
-    pub fn passages_of_file_until(&self, file: &str, line: u64) -> Box<dyn Query> {
+    /// The articles of corpus file `file` that start on line `line` or before it (the
+    /// article at a `path:line` is the one of them with the greatest line).
+    pub fn articles_of_file_until(&self, file: &str, line: u64) -> Box<dyn Query> {
         Box::new(BooleanQuery::new(vec![
             (
                 Occur::Must,
@@ -237,44 +283,17 @@ impl Schema {
                     Bound::Included(Term::from_field_u64(self.fields.line, line)),
                 )),
             ),
-            (Occur::Must, self.level_filter(Level::Passage)),
         ]))
     }
 
-    /// The documents of the article with this `article_key`.
+    /// The article with this `article_key`.
     pub fn of_article(&self, key: u64) -> Box<dyn Query> {
         basic_term(Term::from_field_u64(self.fields.article_key, key))
     }
 
-    /// The first passage of the article with this `article_key`.
-    pub fn first_passage(&self, key: u64) -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Must, self.of_article(key)),
-            (
-                Occur::Must,
-                basic_term(Term::from_field_u64(self.fields.ordinal, 0)),
-            ),
-            (Occur::Must, self.level_filter(Level::Passage)),
-        ]))
-    }
-
-    /// The passages of `article_id` whose ordinal lies in `ordinals`.
-    pub fn passages_of(&self, article_id: &str, ordinals: RangeInclusive<u64>) -> Box<dyn Query> {
-        let (from, to) = ordinals.into_inner();
-        Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                basic_term(Term::from_field_text(self.fields.article_id, article_id)),
-            ),
-            (
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    Bound::Included(Term::from_field_u64(self.fields.ordinal, from)),
-                    Bound::Included(Term::from_field_u64(self.fields.ordinal, to)),
-                )),
-            ),
-            (Occur::Must, self.level_filter(Level::Passage)),
-        ]))
+    /// The article with this id.
+    pub fn article_with_id(&self, article_id: &str) -> Box<dyn Query> {
+        basic_term(Term::from_field_text(self.fields.article_id, article_id))
     }
 
     /// The fast field that holds each document's `article_key`, to order by it.
@@ -297,16 +316,16 @@ impl Schema {
         self.tantivy.get_field_name(field)
     }
 
-    /// The article id of a stored document (of either level).
+    /// The article id of a stored document.
     pub fn article_id(&self, doc: &TantivyDocument) -> String {
         text_of(doc, self.fields.article_id)
     }
 
-    /// A stored passage document as a passage.
-    pub fn stored_passage(&self, doc: &TantivyDocument) -> StoredPassage {
+    /// A stored document as an article.
+    pub fn stored_article(&self, doc: &TantivyDocument) -> StoredArticle {
         let f = &self.fields;
         let date = text_of(doc, f.date);
-        StoredPassage {
+        StoredArticle {
             article_id: text_of(doc, f.article_id),
             title: text_of(doc, f.title),
             date: (!date.is_empty()).then_some(date),
@@ -314,81 +333,46 @@ impl Schema {
             url: text_of(doc, f.url),
             path: text_of(doc, f.path),
             line: number_of(doc, f.line),
-            ordinal: number_of(doc, f.ordinal),
-            shared_line: number_of(doc, f.shared_line) == 1,
-            text: text_of(doc, f.body),
+            body_has_lines: number_of(doc, f.body_has_lines) == 1,
+            body: text_of(doc, f.body),
         }
     }
 
-    /// The documents of one article: one per passage, in order, then the article's own.
-    /// `file` is the corpus file it came from; `source_key` its [`source_key`]; `record`
-    /// the [`record_key`] of its JSON Lines record.
-    pub fn article_documents(
+    /// The document of one article, which makes `passages` passages. `file` is the corpus
+    /// file it came from; `source_key` its [`source_key`]; `record` the [`record_key`] of
+    /// its JSON Lines record.
+    pub fn article_document(
         &self,
         article: &Article,
-        passages: &[crate::corpus::passage::Passage],
+        passages: u64,
         file: &str,
         source_key: &str,
         record: Option<u64>,
-    ) -> Vec<TantivyDocument> {
+    ) -> TantivyDocument {
         let f = &self.fields;
-        let key = article_key(&article.id);
-        let date = article.date.map(|d| d.to_string());
-        let keys = |doc: &mut TantivyDocument| {
-            doc.add_text(f.article_id, &article.id);
-            doc.add_u64(f.article_key, key);
-            doc.add_text(f.file, file);
-            if let Some(record) = record {
-                doc.add_u64(f.record_key, record);
-            }
-            if let Some(day) = article.date {
-                doc.add_i64(f.date_key, date_key(day));
-            }
-            if !source_key.is_empty() {
-                doc.add_text(f.source_key, source_key);
-            }
-        };
-        let line_of = |p: &crate::corpus::passage::Passage| {
-            if article.body_has_lines {
-                article.line + p.line
-            } else {
-                article.line
-            }
-        };
-        let mut docs = Vec::with_capacity(passages.len() + 1);
-        for (ordinal, p) in passages.iter().enumerate() {
-            let line = line_of(p);
-            // Passages start on increasing lines, so a shared line is a neighbour's.
-            let shared = [ordinal.checked_sub(1), ordinal.checked_add(1)]
-                .into_iter()
-                .flatten()
-                .filter_map(|i| passages.get(i))
-                .any(|q| line_of(q) == line);
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.title, &article.title);
-            doc.add_text(f.body, &p.text);
-            keys(&mut doc);
-            if let Some(date) = &date {
-                doc.add_text(f.date, date);
-            }
-            doc.add_text(f.source, &article.source);
-            doc.add_text(f.url, &article.url);
-            doc.add_text(f.path, &article.path);
-            doc.add_u64(f.line, line as u64);
-            doc.add_u64(f.ordinal, ordinal as u64);
-            doc.add_u64(f.shared_line, u64::from(shared));
-            doc.add_text(f.level, PASSAGE_LEVEL);
-            docs.push(doc);
-        }
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.level, ARTICLE_LEVEL);
-        doc.add_text(f.article_title, &article.title);
-        doc.add_text(f.article_body, &article.body);
-        keys(&mut doc);
+        doc.add_text(f.title, &article.title);
+        doc.add_text(f.body, &article.body);
+        doc.add_text(f.article_id, &article.id);
+        doc.add_u64(f.article_key, article_key(&article.id));
+        doc.add_text(f.file, file);
+        if let Some(record) = record {
+            doc.add_u64(f.record_key, record);
+        }
+        if let Some(day) = article.date {
+            doc.add_i64(f.date_key, date_key(day));
+            doc.add_text(f.date, day.to_string());
+        }
+        if !source_key.is_empty() {
+            doc.add_text(f.source_key, source_key);
+        }
         doc.add_text(f.source, &article.source);
-        doc.add_u64(f.ordinal, 0);
-        docs.push(doc);
-        docs
+        doc.add_text(f.url, &article.url);
+        doc.add_text(f.path, &article.path);
+        doc.add_u64(f.line, article.line as u64);
+        doc.add_u64(f.body_has_lines, u64::from(article.body_has_lines));
+        doc.add_u64(f.passages, passages);
+        doc
     }
 }
 
@@ -401,7 +385,6 @@ impl Default for Schema {
 /// The fast-field columns that order and group documents, for one segment.
 pub struct SortKeys {
     article: Column<u64>,
-    ordinal: Column<u64>,
     date: Column<i64>,
 }
 
@@ -410,7 +393,6 @@ impl SortKeys {
         let fast = segment.fast_fields();
         Ok(SortKeys {
             article: fast.u64(ARTICLE_KEY)?,
-            ordinal: fast.u64(ORDINAL)?,
             date: fast.i64(DATE_KEY)?,
         })
     }
@@ -418,11 +400,6 @@ impl SortKeys {
     /// The document's `article_key`.
     pub fn article(&self, doc: DocId) -> u64 {
         self.article.first(doc).unwrap_or_default()
-    }
-
-    /// The passage's place in its article.
-    pub fn ordinal(&self, doc: DocId) -> u64 {
-        self.ordinal.first(doc).unwrap_or_default()
     }
 
     /// The article's [`date_key`], when it has a date.
@@ -437,6 +414,7 @@ pub struct GroupKeys {
     article: Column<u64>,
     date: Column<i64>,
     line: Column<u64>,
+    passages: Column<u64>,
     source: Option<StrColumn>,
 }
 
@@ -447,6 +425,7 @@ impl GroupKeys {
             article: fast.u64(ARTICLE_KEY)?,
             date: fast.i64(DATE_KEY)?,
             line: fast.u64(LINE)?,
+            passages: fast.u64(PASSAGES)?,
             source: fast.str(SOURCE)?,
         })
     }
@@ -461,9 +440,14 @@ impl GroupKeys {
         self.date.first(doc)
     }
 
-    /// The passage's line (0 for an article document).
+    /// The line where the article starts.
     pub fn line(&self, doc: DocId) -> u64 {
         self.line.first(doc).unwrap_or_default()
+    }
+
+    /// How many passages the article makes.
+    pub fn passages(&self, doc: DocId) -> u64 {
+        self.passages.first(doc).unwrap_or_default()
     }
 
     /// The number of the document's source among the segment's sources (see

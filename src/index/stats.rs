@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
-use tantivy::collector::{Collector, Count, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::AllQuery;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::error::IndexError;
 use super::manifest;
 use super::open::ZoekIndex;
-use super::schema::{GroupKeys, Level};
+use super::schema::GroupKeys;
 
 /// What an index holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,9 +43,7 @@ pub struct IndexStats {
 /// Counts what `index` holds.
 pub fn stats(index: &ZoekIndex) -> Result<IndexStats, IndexError> {
     let searcher = index.searcher();
-    let schema = index.schema();
-    let passages = searcher.search(schema.level_filter(Level::Passage).as_ref(), &Count)?;
-    let articles = searcher.search(schema.level_filter(Level::Article).as_ref(), &ArticleTally)?;
+    let articles = searcher.search(&AllQuery, &ArticleTally)?;
     // Files with indexed articles (the file list also remembers files that failed).
     let files = manifest::load(index.generation(), index.tantivy())?
         .values()
@@ -54,7 +53,7 @@ pub fn stats(index: &ZoekIndex) -> Result<IndexStats, IndexError> {
     sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(IndexStats {
         articles: articles.count,
-        passages: passages as u64,
+        passages: articles.passages,
         files,
         first_date: articles.first,
         last_date: articles.last,
@@ -82,12 +81,14 @@ fn folder_bytes(dir: &Path) -> u64 {
         .sum()
 }
 
-/// Counts article documents: how many, their dates' extremes, and how many per source.
+/// Counts articles: how many, their passages, their dates' extremes, and how many per
+/// source.
 struct ArticleTally;
 
 #[derive(Default)]
 struct Tally {
     count: u64,
+    passages: u64,
     undated: u64,
     first: Option<i64>,
     last: Option<i64>,
@@ -97,6 +98,7 @@ struct Tally {
 impl Tally {
     fn add(&mut self, other: Tally) {
         self.count += other.count;
+        self.passages += other.passages;
         self.undated += other.undated;
         self.first = self.first.into_iter().chain(other.first).min();
         self.last = self.last.into_iter().chain(other.last).max();
@@ -148,6 +150,7 @@ impl SegmentCollector for SegmentTally {
     fn collect(&mut self, doc: DocId, _: Score) {
         let tally = &mut self.tally;
         tally.count += 1;
+        tally.passages += self.keys.passages(doc);
         match self.keys.date(doc) {
             Some(day) => {
                 tally.first = Some(tally.first.map_or(day, |d| d.min(day)));

@@ -279,22 +279,17 @@ pub fn suggestion_line(suggestion: &Suggestion) -> String {
     format!("did you mean: {}?", suggestion.query)
 }
 
-/// A count for a person (and simple scripts): `12 passages in 4 articles`.
+/// A count for a person (and simple scripts): `4 articles`.
 pub fn count_text(count: &Count) -> String {
-    format!(
-        "{} in {}",
-        plural(count.passages as usize, "passage", "passages"),
-        plural(count.articles as usize, "article", "articles")
-    )
+    plural(count.articles as usize, "article", "articles")
 }
 
-/// Prints a count for a person (and simple scripts): `12 passages in 4 articles`.
+/// Prints a count for a person (and simple scripts): `4 articles`.
 pub fn print_count(out: &mut impl Write, count: &Count) -> io::Result<()> {
     writeln!(out, "{}", count_text(count))
 }
 
-/// Prints matching articles (and passages) per period or source as a table, with the
-/// totals last.
+/// Prints matching articles per period or source as a table, with the total last.
 pub fn print_groups(out: &mut impl Write, groups: &Groups) -> io::Result<()> {
     let keys: Vec<String> = groups
         .groups
@@ -308,18 +303,15 @@ pub fn print_groups(out: &mut impl Write, groups: &Groups) -> io::Result<()> {
         .chain([heading.len(), "total".len()])
         .max()
         .unwrap_or_default();
-    let row = |out: &mut dyn Write,
-               key: &str,
-               articles: &dyn std::fmt::Display,
-               passages: &dyn std::fmt::Display| {
+    let row = |out: &mut dyn Write, key: &str, articles: &dyn std::fmt::Display| {
         let pad = " ".repeat(width.saturating_sub(key.width()));
-        writeln!(out, "{key}{pad}  {articles:>8}  {passages:>8}")
+        writeln!(out, "{key}{pad}  {articles:>8}")
     };
-    row(out, heading, &"articles", &"passages")?;
+    row(out, heading, &"articles")?;
     for (group, key) in groups.groups.iter().zip(&keys) {
-        row(out, key, &group.articles, &group.passages)?;
+        row(out, key, &group.articles)?;
     }
-    row(out, "total", &groups.total.articles, &groups.total.passages)
+    row(out, "total", &groups.total.articles)
 }
 
 /// Prints what an index holds (`zoek stats`).

@@ -20,8 +20,9 @@ use crate::search::explain::{Explain, PartKind};
 use crate::search::highlight::Step;
 use crate::search::{Found, Hit, Outcome};
 
-/// The version of the JSON output format.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the JSON output format. 2: counts and groups give `articles` only (a
+/// count of matching passages is gone with the passage documents).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One line of output.
 #[derive(Serialize)]
@@ -65,7 +66,6 @@ struct GroupLine<'a> {
     /// `YYYY`, `YYYY-MM` or the source; null for the articles without a date or source.
     key: Option<String>,
     articles: u64,
-    passages: u64,
 }
 
 #[derive(Serialize)]
@@ -268,8 +268,6 @@ struct SummaryLine<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     hits: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    passages: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     articles: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suggestion: Option<&'a str>,
@@ -342,7 +340,6 @@ pub fn print_outcome(
                     by: group_by_name(groups.by),
                     key: group_key_value(&group.key),
                     articles: group.articles,
-                    passages: group.passages,
                 }),
             )?;
         }
@@ -357,7 +354,6 @@ pub fn print_outcome(
         query,
         qid,
         hits,
-        passages: count.map(|c| c.passages),
         articles: count.map(|c| c.articles),
         suggestion: outcome.suggestion.as_ref().map(|s| s.query.as_str()),
         notes: outcome.notes.iter().map(note_text).collect(),

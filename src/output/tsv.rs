@@ -70,7 +70,7 @@ pub fn print_hit(out: &mut impl Write, qid: Option<&str>, hit: &Hit) -> io::Resu
     )
 }
 
-/// Prints a count: `passages articles`.
+/// Prints a count: `articles`.
 pub fn print_count(
     out: &mut impl Write,
     qid: Option<&str>,
@@ -78,16 +78,12 @@ pub fn print_count(
     with_header: bool,
 ) -> io::Result<()> {
     if with_header {
-        header(out, qid, &["passages", "articles"])?;
+        header(out, qid, &["articles"])?;
     }
-    row(
-        out,
-        qid,
-        &[count.passages.to_string(), count.articles.to_string()],
-    )
+    row(out, qid, &[count.articles.to_string()])
 }
 
-/// Prints groups: `month|year|source articles passages`, an empty key for the articles
+/// Prints groups: `month|year|source articles`, an empty key for the articles
 /// without a date or source; no total row (sum the column).
 pub fn print_groups(
     out: &mut impl Write,
@@ -96,11 +92,7 @@ pub fn print_groups(
     with_header: bool,
 ) -> io::Result<()> {
     if with_header {
-        header(
-            out,
-            qid,
-            &[group_by_name(groups.by), "articles", "passages"],
-        )?;
+        header(out, qid, &[group_by_name(groups.by), "articles"])?;
     }
     for group in &groups.groups {
         row(
@@ -109,7 +101,6 @@ pub fn print_groups(
             &[
                 cell(&group_key_value(&group.key).unwrap_or_default()),
                 group.articles.to_string(),
-                group.passages.to_string(),
             ],
         )?;
     }

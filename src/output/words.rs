@@ -37,8 +37,7 @@ pub fn note_text(note: &Note) -> String {
     match note {
         Note::Filter(filter) => format!("filter: {filter}"),
         Note::UndatedLeftOut(count) => format!(
-            "articles without a date are excluded by the date filter: {} of {} without a date would otherwise match",
-            plural(count.passages as usize, "passage", "passages"),
+            "articles without a date are excluded by the date filter: {} without a date would otherwise match",
             plural(count.articles as usize, "article", "articles")
         ),
         Note::Expansion {

@@ -3,7 +3,7 @@
 //! Compiling analyzes every word once, with the index's own Dutch analyzer, into a plan: the
 //! terms, phrases, compound parts, fuzzy and prefix patterns and filter keys of the query,
 //! and the matchers that highlight them. From the plan, [`Compiled::query`] builds the
-//! tantivy query for either level of documents and either way of combining words, without
+//! tantivy query for either way of combining words, without
 //! analyzing anything again; a search builds the queries it needs from one compile.
 
 use std::ops::Bound;
@@ -21,7 +21,7 @@ use super::parse::{auto_edits, Node, Text};
 use super::vocab::{self, expansions, ExpandQuery, ExpansionCache, Pattern, MAX_EXPANSIONS};
 use crate::analysis::{AnalyzedToken, DutchAnalyzer, PrefixTerms, TokenKind, PART_MARK};
 use crate::index::schema::{filter_clause, source_key};
-use crate::index::{Level, Schema, TextField};
+use crate::index::{Schema, TextField};
 
 /// How much more a match in the title weighs than one in the body.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -184,7 +184,6 @@ pub struct Compiled {
     pub title_matchers: Vec<Matcher>,
     /// Parts of the query that were searched, but perhaps not as meant.
     pub warnings: Vec<QueryWarning>,
-    has_text: bool,
     has_date_filter: bool,
     loose_date_filter: bool,
 }
@@ -238,7 +237,6 @@ pub fn compile(node: Node, analyzer: &DutchAnalyzer) -> Result<Compiled, QueryEr
     near_fields(&node, &mut warnings);
     Ok(Compiled {
         warnings,
-        has_text: has_text(&node),
         has_date_filter: has_date_filter(&node),
         loose_date_filter: loose_date_filter(&node, true),
         matchers: planner.matchers,
@@ -249,20 +247,19 @@ pub fn compile(node: Node, analyzer: &DutchAnalyzer) -> Result<Compiled, QueryEr
 }
 
 impl Compiled {
-    /// The tantivy query over the documents of `level`, its words combined by `mode`: for
+    /// The tantivy query over the articles, its words combined by `mode`: for
     /// [`MatchMode::Ranked`], the [`candidates`](Self::candidates) of its ranked words, or
     /// every word required when it has operators.
-    pub fn query(&self, schema: &Schema, level: Level, mode: MatchMode) -> Box<dyn Query> {
+    pub fn query(&self, schema: &Schema, mode: MatchMode) -> Box<dyn Query> {
         let builder = Builder {
             schema,
-            level,
             mode,
             neutral_dates: false,
         };
         self.build(builder)
     }
 
-    /// The query of `builder`'s level and mode (see [`query`](Self::query)).
+    /// The query of `builder`'s mode (see [`query`](Self::query)).
     fn build(&self, mut builder: Builder) -> Box<dyn Query> {
         if builder.mode == MatchMode::Ranked {
             match self.ranked_words() {
@@ -272,10 +269,6 @@ impl Compiled {
         }
         let schema = builder.schema;
         let mut query = builder.build(&self.plan);
-        if !self.has_text {
-            // Filters alone hold for both kinds of document; keep the level asked for.
-            query = all_of(vec![query, schema.level_filter(builder.level)]);
-        }
         if self.loose_date_filter && !builder.neutral_dates {
             // A date filter under NOT or OR must still leave out articles without a date.
             query = all_of(vec![query, filter_clause(schema.has_date())]);
@@ -283,7 +276,7 @@ impl Compiled {
         query
     }
 
-    /// The passages without a date that the query would match if its date filters let
+    /// The articles without a date that the query would match if its date filters let
     /// undated articles through; `None` when it has no date filter.
     pub fn undated_probe(&self, schema: &Schema, mode: MatchMode) -> Option<Box<dyn Query>> {
         if !self.has_date_filter {
@@ -291,7 +284,6 @@ impl Compiled {
         }
         let builder = Builder {
             schema,
-            level: Level::Passage,
             mode,
             neutral_dates: true,
         };
@@ -306,25 +298,19 @@ impl Compiled {
         self.has_date_filter
     }
 
-    /// The query that gathers the candidates of a ranked search at `level`: any term of
+    /// The query that gathers the candidates of a ranked search: any term of
     /// `words` in the title or the body, each as one weighted term clause (so that tantivy
     /// can prune by block), required filters, excluded words.
-    pub fn candidates(
-        &self,
-        schema: &Schema,
-        level: Level,
-        words: &[RankedWord],
-    ) -> Box<dyn Query> {
+    pub fn candidates(&self, schema: &Schema, words: &[RankedWord]) -> Box<dyn Query> {
         let builder = Builder {
             schema,
-            level,
             mode: MatchMode::All,
             neutral_dates: false,
         };
         self.candidates_of(&builder, words)
     }
 
-    /// The [`candidates`](Self::candidates) at `builder`'s level, its filters built by it.
+    /// The [`candidates`](Self::candidates), their filters built by `builder`.
     fn candidates_of(&self, builder: &Builder, words: &[RankedWord]) -> Box<dyn Query> {
         let schema = builder.schema;
         let mut terms: Vec<(&str, f32)> = Vec::new();
@@ -427,15 +413,10 @@ impl Compiled {
         (!words.is_empty()).then_some(words)
     }
 
-    /// Looks the query's fuzzy words and prefixes up in the index, for the fields of
-    /// `level`, once for every query built from this one; refuses one that stands for more
-    /// than [`MAX_EXPANSIONS`] index terms.
-    pub fn expand(
-        &self,
-        searcher: &Searcher,
-        schema: &Schema,
-        level: Level,
-    ) -> Result<(), ExpandError> {
+    /// Looks the query's fuzzy words and prefixes up in the index, once for every query
+    /// built from this one; refuses one that stands for more than [`MAX_EXPANSIONS`] index
+    /// terms.
+    pub fn expand(&self, searcher: &Searcher, schema: &Schema) -> Result<(), ExpandError> {
         let mut plans = vec![&self.plan];
         while let Some(plan) = plans.pop() {
             match plan {
@@ -453,7 +434,7 @@ impl Compiled {
                             TextField::Title => *scope != Scope::Body,
                             TextField::Body => *scope != Scope::Title,
                         };
-                        let field = schema.text_field(level, field);
+                        let field = schema.text_field(field);
                         if wanted && expansions(searcher, field, pattern, cache)?.is_none() {
                             return Err(ExpandError::Query(QueryError::new(
                                 ErrorKind::TooManyExpansions {
@@ -563,17 +544,6 @@ fn loose_date_filter(node: &Node, required: bool) -> bool {
         Node::Or(items) => items.iter().any(|n| loose_date_filter(n, false)),
         Node::Not(inner) => loose_date_filter(inner, false),
         _ => false,
-    }
-}
-
-/// Whether every match needs text (else filters alone can match, as in `source:x OR word`,
-/// and hold for both kinds of document).
-fn has_text(node: &Node) -> bool {
-    match node {
-        Node::Filter(..) | Node::Not(_) => false,
-        Node::And(items) => items.iter().any(has_text),
-        Node::Or(items) => items.iter().all(has_text),
-        _ => true,
     }
 }
 
@@ -930,10 +900,9 @@ impl Planner<'_> {
     }
 }
 
-/// Builds tantivy queries from a plan for one level and match mode.
+/// Builds tantivy queries from a plan for one match mode.
 struct Builder<'a> {
     schema: &'a Schema,
-    level: Level,
     mode: MatchMode,
     /// Compile date filters as if they passed every article (for counting what a date
     /// filter left out).
@@ -942,8 +911,8 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn fields_of(&self, scope: Scope) -> Vec<(Field, f32)> {
-        let title = self.schema.text_field(self.level, TextField::Title);
-        let body = self.schema.text_field(self.level, TextField::Body);
+        let title = self.schema.text_field(TextField::Title);
+        let body = self.schema.text_field(TextField::Body);
         match scope {
             Scope::All => vec![(title, TITLE_BOOST), (body, 1.0)],
             Scope::Title => vec![(title, TITLE_BOOST)],

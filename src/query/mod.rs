@@ -3,7 +3,7 @@
 //!
 //! [`lex`] cuts the text into lexemes with their places, [`parse`] builds the syntax tree
 //! ([`Node`]), [`compile`] analyzes its words with the index's own Dutch analyzer into a
-//! [`Compiled`] query that builds tantivy queries for either level of documents. [`filter`]
+//! [`Compiled`] query that builds the tantivy queries a search needs. [`filter`]
 //! owns the date and source syntax, [`vocab`] the expansion of fuzzy words and prefixes
 //! against the index's term dictionary. Errors carry where in the query they are.
 //!

@@ -1,7 +1,7 @@
-//! Whole articles from the index: the passages of one article in order, or the neighbours
-//! of one passage (`--context`), found by the article id and the passage ordinal (indexed
-//! fields), never by scanning stored documents. `zoek show` prints what [`find`] returns:
-//! the article with an id, else the one at a `path:line` as search output locates passages.
+//! Whole articles from the index: an article by its id (an indexed field, never a scan of
+//! stored documents), its passages cut from its stored body, and the neighbours of one
+//! passage (`--context`). `zoek show` prints what [`find`] returns: the article with an id,
+//! else the one at a `path:line` as search output locates passages.
 
 use std::path::Path;
 
@@ -10,8 +10,8 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::highlight::highlight;
 use crate::analysis::DutchAnalyzer;
-use crate::index::schema::{article_key, GroupKeys};
-use crate::index::{Schema, StoredPassage, ZoekIndex};
+use crate::index::schema::GroupKeys;
+use crate::index::{StoredArticle, StoredPassage, ZoekIndex};
 use crate::query::Matcher;
 
 /// One passage of an article, with the query's matches in it.
@@ -39,26 +39,8 @@ pub struct Article {
     pub passages: Vec<ArticlePassage>,
 }
 
-/// The passages of `article_id` whose ordinal lies in `from..=to`, in order.
-fn passages(
-    searcher: &Searcher,
-    schema: &Schema,
-    article_id: &str,
-    from: u64,
-    to: u64,
-) -> tantivy::Result<Vec<StoredPassage>> {
-    let query = schema.passages_of(article_id, from..=to);
-    let mut found = Vec::new();
-    for address in searcher.search(query.as_ref(), &DocSetCollector)? {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        found.push(schema.stored_passage(&doc));
-    }
-    found.sort_by_key(|p| p.ordinal);
-    Ok(found)
-}
-
 fn highlighted(
-    passage: StoredPassage,
+    passage: &StoredPassage,
     analyzer: &DutchAnalyzer,
     matchers: &[Matcher],
 ) -> ArticlePassage {
@@ -67,40 +49,58 @@ fn highlighted(
         ordinal: passage.ordinal,
         shared_line: passage.shared_line,
         highlights: highlight(analyzer, matchers, &passage.text),
-        text: passage.text,
+        text: passage.text.clone(),
     }
 }
 
-/// Up to `n` passages before and after passage `ordinal` of `article_id`.
+/// Up to `n` of `passages` (an article's, in order) before and after passage `at`,
+/// highlighted with `matchers`.
 pub fn neighbours(
-    index: &ZoekIndex,
-    searcher: &Searcher,
+    analyzer: &DutchAnalyzer,
     matchers: &[Matcher],
-    article_id: &str,
-    ordinal: u64,
-    n: u64,
-) -> tantivy::Result<(Vec<ArticlePassage>, Vec<ArticlePassage>)> {
-    let found = passages(
-        searcher,
-        index.schema(),
-        article_id,
-        ordinal.saturating_sub(n),
-        ordinal.saturating_add(n),
-    )?;
-    let (mut before, mut after) = (Vec::new(), Vec::new());
-    for passage in found {
-        match passage.ordinal.cmp(&ordinal) {
-            std::cmp::Ordering::Less => before.push(passage),
-            std::cmp::Ordering::Greater => after.push(passage),
-            std::cmp::Ordering::Equal => {}
-        }
-    }
-    let mark = |list: Vec<StoredPassage>| -> Vec<ArticlePassage> {
-        list.into_iter()
-            .map(|p| highlighted(p, index.analyzer(), matchers))
+    passages: &[StoredPassage],
+    at: usize,
+    n: usize,
+) -> (Vec<ArticlePassage>, Vec<ArticlePassage>) {
+    let mark = |list: &[StoredPassage]| -> Vec<ArticlePassage> {
+        list.iter()
+            .map(|p| highlighted(p, analyzer, matchers))
             .collect()
     };
-    Ok((mark(before), mark(after)))
+    let end = at.saturating_add(n).saturating_add(1).min(passages.len());
+    (
+        mark(&passages[at.saturating_sub(n)..at]),
+        mark(&passages[(at + 1).min(end)..end]),
+    )
+}
+
+/// The stored article at `address`.
+fn stored(
+    searcher: &Searcher,
+    index: &ZoekIndex,
+    address: DocAddress,
+) -> tantivy::Result<StoredArticle> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    Ok(index.schema().stored_article(&doc))
+}
+
+/// `article` with its passages highlighted with `matchers`.
+fn whole(index: &ZoekIndex, article: StoredArticle, matchers: &[Matcher]) -> Article {
+    let passages = article
+        .passages()
+        .iter()
+        .filter(|p| !p.text.is_empty())
+        .map(|p| highlighted(p, index.analyzer(), matchers))
+        .collect();
+    Article {
+        article_id: article.article_id,
+        title: article.title,
+        date: article.date,
+        source: article.source,
+        url: article.url,
+        path: article.path,
+        passages,
+    }
 }
 
 /// The whole article `article_id`, its passages highlighted with `matchers`; `None` when
@@ -111,46 +111,17 @@ pub fn load(
     matchers: &[Matcher],
 ) -> tantivy::Result<Option<Article>> {
     let searcher = index.searcher();
-    let found = passages(&searcher, index.schema(), article_id, 0, u64::MAX)?;
-    let Some(first) = found.first() else {
+    let query = index.schema().article_with_id(article_id);
+    let found = searcher.search(query.as_ref(), &DocSetCollector)?;
+    // Ids are unique; the first in index order should a damaged index hold two.
+    let Some(&address) = found.iter().min() else {
         return Ok(None);
     };
-    Ok(Some(Article {
-        article_id: first.article_id.clone(),
-        title: first.title.clone(),
-        date: first.date.clone(),
-        source: first.source.clone(),
-        url: first.url.clone(),
-        path: first.path.clone(),
-        passages: found
-            .into_iter()
-            .filter(|p| !p.text.is_empty())
-            .map(|p| highlighted(p, index.analyzer(), matchers))
-            .collect(),
-    }))
-}
-
-/// The text of the first passage of `passage`'s article (for a heading when the article
-/// has no title); `None` when it has no text.
-pub fn lead(
-    index: &ZoekIndex,
-    searcher: &Searcher,
-    passage: &StoredPassage,
-) -> tantivy::Result<Option<String>> {
-    if passage.ordinal == 0 {
-        return Ok(Some(passage.text.clone()).filter(|t| !t.is_empty()));
-    }
-    let query = index
-        .schema()
-        .first_passage(article_key(&passage.article_id));
-    let first = searcher.search(query.as_ref(), &DocSetCollector)?;
-    Ok(match first.into_iter().next() {
-        Some(address) => {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            Some(index.schema().stored_passage(&doc).text).filter(|t| !t.is_empty())
-        }
-        None => None,
-    })
+    Ok(Some(whole(
+        index,
+        stored(&searcher, index, address)?,
+        matchers,
+    )))
 }
 
 /// How [`find`] read what it was given.
@@ -197,7 +168,7 @@ pub fn find(
         return Ok(None);
     };
     let searcher = index.searcher();
-    let query = index.schema().passages_of_file_until(&file, line);
+    let query = index.schema().articles_of_file_until(&file, line);
     let mut best: Option<(u64, DocAddress)> = None;
     let mut keys = None;
     for address in searcher.search(query.as_ref(), &DocSetCollector)? {
@@ -217,16 +188,18 @@ pub fn find(
     let Some((_, address)) = best else {
         return Ok(None);
     };
-    let doc: TantivyDocument = searcher.doc(address)?;
-    let passage = index.schema().stored_passage(&doc);
-    Ok(load(index, &passage.article_id, matchers)?.map(|article| {
-        (
-            article,
-            Reference::PathLine {
-                ordinal: passage.ordinal,
-            },
-        )
-    }))
+    let article = stored(&searcher, index, address)?;
+    // The passage that starts on the line, or the last one before it.
+    let ordinal = article
+        .passages()
+        .iter()
+        .rev()
+        .find(|p| p.line <= line)
+        .map_or(0, |p| p.ordinal);
+    Ok(Some((
+        whole(index, article, matchers),
+        Reference::PathLine { ordinal },
+    )))
 }
 
 /// The corpus file (as the index names files: relative to the corpus folder, with `/`)

@@ -18,7 +18,7 @@ use tantivy::{DocAddress, Searcher};
 use super::highlight::{token_matches, Step};
 use super::rank::{self, Count};
 use crate::analysis::DutchAnalyzer;
-use crate::index::{Level, Schema, StoredPassage, TextField, ZoekIndex};
+use crate::index::{Schema, StoredPassage, TextField, ZoekIndex};
 use crate::query::vocab::{self, Expansion};
 use crate::query::{Compiled, Filter, MatchMode, Matcher, Node};
 
@@ -324,8 +324,8 @@ pub fn notes(
     }
     let schema = index.schema();
     let fields = [
-        schema.text_field(Level::Passage, TextField::Title),
-        schema.text_field(Level::Passage, TextField::Body),
+        schema.text_field(TextField::Title),
+        schema.text_field(TextField::Body),
     ];
     let mut seen = HashSet::new();
     for matcher in compiled.matchers.iter().chain(&compiled.title_matchers) {

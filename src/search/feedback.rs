@@ -13,12 +13,11 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::query::Query;
-use tantivy::schema::document::TantivyDocument;
 use tantivy::Term;
 
 use super::ranked::{RankedArticle, Ranking, POOL as POOL_ARTICLES};
 use crate::analysis::{DutchAnalyzer, TokenKind};
-use crate::index::{Level, TextField};
+use crate::index::TextField;
 
 /// The best articles whose words are taken.
 const FEEDBACK_ARTICLES: usize = 5;
@@ -56,16 +55,13 @@ fn expansion(
     let Some(best) = top.first().map(|a| a.ranked.score.max(f32::MIN_POSITIVE)) else {
         return Ok(Vec::new());
     };
-    let texts = article_texts(ranking, top)?;
     let query_terms: HashSet<&str> = ranking.words.terms.iter().map(String::as_str).collect();
     let mut model: HashMap<String, f32> = HashMap::new();
     for article in top {
-        let Some(text) = texts.get(&article.ranked.article) else {
-            continue;
-        };
+        let text = ranking.article(article.ranked.address)?.body;
         let mut counts: HashMap<String, f32> = HashMap::new();
         let mut words = 0.0f32;
-        for token in analyzer.tokens(text) {
+        for token in analyzer.tokens(&text) {
             if token.kind != TokenKind::Word {
                 continue;
             }
@@ -87,10 +83,8 @@ fn expansion(
     model.truncate(POOL);
     let searcher = ranking.searcher;
     let schema = ranking.schema;
-    let body = schema.text_field(Level::Article, TextField::Body);
-    let articles_in_index = searcher
-        .doc_freq(&schema.level_term(Level::Article))?
-        .max(1) as f32;
+    let body = schema.text_field(TextField::Body);
+    let articles_in_index = searcher.num_docs().max(1) as f32;
     let mut weighed = Vec::new();
     for (term, probability) in model {
         if query_terms.contains(term.as_str()) {
@@ -109,32 +103,5 @@ fn expansion(
     Ok(weighed
         .into_iter()
         .map(|(term, weight)| (term, weight / strongest))
-        .collect())
-}
-
-/// The body text of each of `articles` (its passages in order), by article key.
-fn article_texts(
-    ranking: &Ranking,
-    articles: &[RankedArticle],
-) -> tantivy::Result<HashMap<u64, String>> {
-    let schema = ranking.schema;
-    let addresses = ranking.passages_of_articles(articles.iter().map(|a| a.ranked.article))?;
-    let mut passages: HashMap<u64, Vec<(u64, String)>> = HashMap::new();
-    for address in addresses {
-        let doc: TantivyDocument = ranking.searcher.doc(address)?;
-        let passage = schema.stored_passage(&doc);
-        let key = crate::index::schema::article_key(&passage.article_id);
-        passages
-            .entry(key)
-            .or_default()
-            .push((passage.ordinal, passage.text));
-    }
-    Ok(passages
-        .into_iter()
-        .map(|(key, mut parts)| {
-            parts.sort();
-            let text: Vec<String> = parts.into_iter().map(|(_, text)| text).collect();
-            (key, text.join("\n"))
-        })
         .collect())
 }

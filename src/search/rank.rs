@@ -1,38 +1,31 @@
-//! Ranking: the best documents of a query at one level, in a stable order, and each
-//! article's best passage.
+//! Ranking: the best articles of a query, in a stable order.
 //!
-//! Documents are ranked by BM25 with statistics of their own level ([`LevelStats`]), or by
-//! date. Ties are broken by article and passage order (fast fields), so the order does not
-//! depend on how the index happens to be split into segments.
+//! Articles are ranked by BM25, or by date. Ties are broken by the article key (a fast
+//! field), so the order does not depend on how the index happens to be split into segments.
 
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
-use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, Occur, Query, Weight};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{Bm25StatisticsProvider, Query, Weight};
 use tantivy::schema::Field;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::options::SortOrder;
 use crate::index::schema::SortKeys;
-use crate::index::{Level, Schema, TextField};
+use crate::index::{Schema, TextField};
 
-/// How many passages, and of how many articles, a query matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Count {
-    pub passages: u64,
-    pub articles: u64,
-}
-
-/// A ranked document with the keys that order ties.
+/// A ranked article, or a passage of it, with the keys that order ties.
 #[derive(Debug, Clone, Copy)]
 pub struct Ranked {
     pub score: Score,
     pub date: Option<i64>,
     /// The `article_key` of its article.
     pub article: u64,
+    /// The passage's place in its article (0 for an article).
     pub ordinal: u64,
+    /// The article's document.
     pub address: DocAddress,
 }
 
@@ -63,51 +56,17 @@ fn ranked(keys: &SortKeys, score: Score, address: DocAddress) -> Ranked {
         score,
         date: keys.date(doc),
         article: keys.article(doc),
-        ordinal: keys.ordinal(doc),
+        ordinal: 0,
         address,
     }
 }
 
-/// BM25 statistics of one level of documents. Passages and articles share one index, and
-/// tantivy's own statistics count every document: the average length of `article_body`
-/// would be divided over passages that do not have it, and every article would look long.
-pub struct LevelStats<'a> {
-    searcher: &'a Searcher,
-    /// Documents of the level.
-    docs: u64,
-}
-
-impl<'a> LevelStats<'a> {
-    pub fn new(searcher: &'a Searcher, schema: &Schema, level: Level) -> tantivy::Result<Self> {
-        let docs = searcher.doc_freq(&schema.level_term(level))?;
-        Ok(LevelStats {
-            searcher,
-            docs: docs.max(1),
-        })
-    }
-}
-
-impl Bm25StatisticsProvider for LevelStats<'_> {
-    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        self.searcher.total_num_tokens(field)
-    }
-
-    fn total_num_docs(&self) -> tantivy::Result<u64> {
-        Ok(self.docs)
-    }
-
-    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        self.searcher.doc_freq(term)
-    }
-}
-
-/// The best `limit` documents of `level` in `sort` order. When `exact`, the first k of a
-/// larger limit are the first k of this one, however the index is split into segments.
-/// Memory grows with what is found, never with `limit`.
+/// The best `limit` articles in `sort` order. When `exact`, the first k of a larger limit
+/// are the first k of this one, however the index is split into segments. Memory grows with
+/// what is found, never with `limit`.
 fn rank_by(
     searcher: &Searcher,
     schema: &Schema,
-    level: Level,
     query: &dyn Query,
     limit: usize,
     sort: SortOrder,
@@ -116,15 +75,15 @@ fn rank_by(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let stats = LevelStats::new(searcher, schema, level)?;
+    let docs = searcher.num_docs().max(1) as f32;
     let fields = [
-        schema.text_field(level, TextField::Title),
-        schema.text_field(level, TextField::Body),
+        schema.text_field(TextField::Title),
+        schema.text_field(TextField::Body),
     ];
     let mut average_length = Vec::with_capacity(fields.len());
     for field in fields {
-        let tokens = stats.total_num_tokens(field)? as f32;
-        average_length.push((field, tokens / stats.docs as f32));
+        let tokens = searcher.total_num_tokens(field)? as f32;
+        average_length.push((field, tokens / docs));
     }
     let best = Best {
         limit,
@@ -132,43 +91,33 @@ fn rank_by(
         average_length,
         exact,
     };
-    let mut ranked = searcher.search_with_statistics_provider(query, &best, &stats)?;
+    let mut ranked = searcher.search(query, &best)?;
     ranked.sort_by(order(sort));
     Ok(ranked)
 }
 
-/// The best `limit` documents of `level` by score, exactly (see [`rank_by`]).
+/// The best `limit` articles by score, exactly (see [`rank_by`]).
 pub fn rank(
     searcher: &Searcher,
     schema: &Schema,
-    level: Level,
     query: &dyn Query,
     limit: usize,
     sort: SortOrder,
 ) -> tantivy::Result<Vec<Ranked>> {
-    rank_by(searcher, schema, level, query, limit, sort, true)
+    rank_by(searcher, schema, query, limit, sort, true)
 }
 
-/// About the best `limit` documents of `level` by score, pruned with tantivy's block bounds
+/// About the best `limit` articles by score, pruned with tantivy's block bounds
 /// as they are: faster, and the same for the same index and query, but a document whose
 /// block its segment's statistics underrate can be passed over. For a pool of candidates
 /// of a fixed size, which the ranking then reorders.
 pub fn pool(
     searcher: &Searcher,
     schema: &Schema,
-    level: Level,
     query: &dyn Query,
     limit: usize,
 ) -> tantivy::Result<Vec<Ranked>> {
-    rank_by(
-        searcher,
-        schema,
-        level,
-        query,
-        limit,
-        SortOrder::Relevance,
-        false,
-    )
+    rank_by(searcher, schema, query, limit, SortOrder::Relevance, false)
 }
 
 /// The order of `sort`: better first, ties by article and passage order.
@@ -188,15 +137,15 @@ const K1_TIMES_ONE_MINUS_B: f32 = 1.2 * (1.0 - 0.75);
 ///
 /// tantivy stores, for each block of postings, the (length, frequency) pair that scores
 /// best under the segment's own average length `A_s`, and bounds the block by that pair
-/// scored with the query's weight. Ranking uses the level's own statistics (average length
-/// `A_q`), so another document of the block can score higher: the pruning then drops it
+/// scored with the query's weight. Ranking uses the statistics of the whole index (average
+/// length `A_q`), so another document of the block can score higher: the pruning then drops it
 /// and top-k is no longer exact. With `ρ = A_s / A_q`, the best term-frequency factor of a
 /// block under `A_q` is at most `R` times that of the stored pair, where `R = 1 + k1(1 − b)
 /// (1 − ρ)` when `ρ ≤ 1` and `R = ρ` when `ρ > 1` (both follow from the stored pair being
 /// the best under `A_s`, with term frequencies ≥ 1). Lowering the pruning threshold by
 /// the largest `R` of the query's fields makes the bounds safe, so the search stays exact
-/// and keeps most of its pruning (`R` is about 1.05 for passages and 1.26 for articles in
-/// an index holding both).
+/// and keeps most of its pruning (`R` is close to 1 unless a segment's articles are much
+/// longer or shorter than the index's).
 fn bound_shortfall(segment: &SegmentReader, average_length: &[(Field, f32)]) -> f32 {
     let docs = segment.max_doc().max(1) as f32;
     let mut worst: f32 = 1.0;
@@ -363,68 +312,16 @@ impl SegmentCollector for SegmentBest {
     }
 }
 
-/// Counts matching documents and their distinct articles (by the `article_key` fast field).
-struct CountArticles;
-
-struct SegmentCount {
-    keys: SortKeys,
-    passages: u64,
-    articles: HashSet<u64>,
+/// How many articles a query matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub articles: u64,
 }
 
-impl Collector for CountArticles {
-    type Fruit = (u64, HashSet<u64>);
-    type Child = SegmentCount;
-
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentCount> {
-        Ok(SegmentCount {
-            keys: SortKeys::open(reader)?,
-            passages: 0,
-            articles: HashSet::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<(u64, HashSet<u64>)>,
-    ) -> tantivy::Result<(u64, HashSet<u64>)> {
-        let mut passages = 0;
-        let mut articles = HashSet::new();
-        for (n, keys) in fruits {
-            passages += n;
-            articles.extend(keys);
-        }
-        Ok((passages, articles))
-    }
-}
-
-impl SegmentCollector for SegmentCount {
-    type Fruit = (u64, HashSet<u64>);
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        self.passages += 1;
-        self.articles.insert(self.keys.article(doc));
-    }
-
-    fn harvest(self) -> (u64, HashSet<u64>) {
-        (self.passages, self.articles)
-    }
-}
-
-/// How many passages and articles `query` matches.
+/// How many articles `query` matches.
 pub fn count(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<Count> {
-    let (passages, articles) = searcher.search(query, &CountArticles)?;
     Ok(Count {
-        passages,
-        articles: articles.len() as u64,
+        articles: searcher.search(query, &tantivy::collector::Count)? as u64,
     })
 }
 
@@ -452,43 +349,4 @@ impl<'a> SegmentKeys<'a> {
         };
         Ok(ranked(keys, score, address))
     }
-}
-
-/// For each ranked article, its best passage under the first of `queries` (passage-level
-/// queries, strictest first) that matches a passage of it, else its first passage; each
-/// keeps the article's score and rank.
-pub fn best_passages(
-    searcher: &Searcher,
-    schema: &Schema,
-    queries: &[Box<dyn Query>],
-    articles: &[Ranked],
-) -> tantivy::Result<Vec<Ranked>> {
-    let mut keys = SegmentKeys::new(searcher);
-    let mut best = Vec::with_capacity(articles.len());
-    for article in articles {
-        let mut found = None;
-        for query in queries {
-            let within = BooleanQuery::new(vec![
-                (Occur::Must, query.box_clone()),
-                (Occur::Must, schema.of_article(article.article)),
-            ]);
-            found = top_one(searcher, &within)?;
-            if found.is_some() {
-                break;
-            }
-        }
-        if found.is_none() {
-            found = top_one(searcher, schema.first_passage(article.article).as_ref())?;
-        }
-        if let Some(address) = found {
-            best.push(keys.ranked(article.score, address)?);
-        }
-    }
-    Ok(best)
-}
-
-/// The best-scoring document of `query`.
-fn top_one(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<Option<DocAddress>> {
-    let top = searcher.search(query, &TopDocs::with_limit(1).order_by_score())?;
-    Ok(top.first().map(|(_, address)| *address))
 }

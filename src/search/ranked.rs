@@ -14,15 +14,14 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
-use tantivy::collector::DocSetCollector;
-use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{DocAddress, Searcher};
+use tantivy::query::Query;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::explain::ScorePart;
 use super::options::SortOrder;
 use super::rank::{self, Ranked};
 use super::score::{self, Features, Scorer, Stats, Words};
-use crate::index::{Level, Schema};
+use crate::index::{Schema, StoredArticle};
 
 /// How many candidates are scored again and reordered (from 20 to 1,000 the relevance
 /// figures did not move; bench/relevance-variants.md).
@@ -31,7 +30,7 @@ pub const POOL: usize = 50;
 const TOP_ARTICLES: usize = 3;
 const PASSAGES_OF_TOP_ARTICLES: usize = 2;
 /// Articles whose passages are scored at a time, while the passage view fills up.
-const ARTICLES_AT_A_TIME: usize = 8;
+pub const ARTICLES_AT_A_TIME: usize = 8;
 
 /// One ranked article: its rank entry (score, keys, address) and, when it was rescored,
 /// what it holds of the query.
@@ -48,14 +47,12 @@ pub struct Shown {
     pub complete: bool,
 }
 
-/// The query's words with their statistics at both levels, and the query that gathers
-/// candidates.
+/// The query's words with their statistics, and the query that gathers candidates.
 pub struct Ranking<'a> {
     pub searcher: &'a Searcher,
     pub schema: &'a Schema,
     pub words: Words,
-    article_stats: Stats,
-    passage_stats: Stats,
+    stats: Stats,
     /// The pool and its rescored articles, made once: a passage view that asks for more
     /// articles asks for them from the same candidates (a ranking ranks one query).
     pool: OnceCell<(Vec<Ranked>, Vec<RankedArticle>)>,
@@ -65,26 +62,21 @@ pub struct Ranking<'a> {
 
 impl<'a> Ranking<'a> {
     pub fn new(searcher: &'a Searcher, schema: &'a Schema, words: Words) -> tantivy::Result<Self> {
-        let article_stats = Stats::new(searcher, schema, Level::Article, &words)?;
-        let passage_stats = Stats::new(searcher, schema, Level::Passage, &words)?;
+        let stats = Stats::new(searcher, schema, &words)?;
         Ok(Ranking {
             searcher,
             schema,
             words,
-            article_stats,
-            passage_stats,
+            stats,
             pool: OnceCell::new(),
             scored_passages: RefCell::default(),
         })
     }
 
-    fn scorer(&self, level: Level) -> Scorer<'_> {
+    fn scorer(&self) -> Scorer<'_> {
         Scorer {
             words: &self.words,
-            stats: match level {
-                Level::Article => &self.article_stats,
-                Level::Passage => &self.passage_stats,
-            },
+            stats: &self.stats,
         }
     }
 
@@ -113,7 +105,6 @@ impl<'a> Ranking<'a> {
         let rest: Vec<Ranked> = rank::rank(
             self.searcher,
             self.schema,
-            Level::Article,
             candidates,
             wanted.saturating_add(pool.len()),
             SortOrder::Relevance,
@@ -141,16 +132,10 @@ impl<'a> Ranking<'a> {
         &self,
         candidates: &dyn Query,
     ) -> tantivy::Result<(Vec<Ranked>, Vec<RankedArticle>)> {
-        let pool = rank::pool(self.searcher, self.schema, Level::Article, candidates, POOL)?;
+        let pool = rank::pool(self.searcher, self.schema, candidates, POOL)?;
         let addresses: Vec<DocAddress> = pool.iter().map(|r| r.address).collect();
-        let features = score::features(
-            self.searcher,
-            self.schema,
-            Level::Article,
-            &self.words,
-            &addresses,
-        )?;
-        let scorer = self.scorer(Level::Article);
+        let features = score::features(self.searcher, self.schema, &self.words, &addresses)?;
+        let scorer = self.scorer();
         let mut ranked: Vec<RankedArticle> = pool
             .iter()
             .zip(features)
@@ -168,24 +153,27 @@ impl<'a> Ranking<'a> {
 
     /// The score of `article` explained, part by part.
     pub fn explain(&self, article: &RankedArticle) -> tantivy::Result<Vec<ScorePart>> {
-        let scorer = self.scorer(Level::Article);
-        let features = match &article.features {
+        Ok(self.scorer().explain(&self.features(article)?))
+    }
+
+    /// What `article` holds of the query (read again when it was not rescored).
+    fn features(&self, article: &RankedArticle) -> tantivy::Result<Features> {
+        Ok(match &article.features {
             Some(features) => features.clone(),
             None => score::features(
                 self.searcher,
                 self.schema,
-                Level::Article,
                 &self.words,
                 &[article.ranked.address],
             )?
             .remove(0),
-        };
-        Ok(scorer.explain(&features))
+        })
     }
 
     /// The scored passages of `articles`, best first within each article (each article's
-    /// scored once, however often the passage view asks).
-    fn passages_of(
+    /// scored once, however often the passage view asks); a passage without a query word in
+    /// it scores 0.
+    pub fn passages_of(
         &self,
         articles: &[RankedArticle],
     ) -> tantivy::Result<HashMap<u64, Vec<Ranked>>> {
@@ -213,55 +201,58 @@ impl<'a> Ranking<'a> {
             .collect())
     }
 
-    /// The passage documents of the articles with these keys, in index order.
-    pub fn passages_of_articles(
-        &self,
-        keys: impl Iterator<Item = u64>,
-    ) -> tantivy::Result<Vec<DocAddress>> {
-        let any_of: Vec<(Occur, Box<dyn Query>)> = keys
-            .map(|key| (Occur::Should, self.schema.of_article(key)))
-            .collect();
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(BooleanQuery::new(any_of)) as Box<dyn Query>,
-            ),
-            (Occur::Must, self.schema.level_filter(Level::Passage)),
-        ]);
-        let mut addresses: Vec<DocAddress> = self
-            .searcher
-            .search(&query, &DocSetCollector)?
-            .into_iter()
-            .collect();
-        addresses.sort();
-        Ok(addresses)
-    }
-
+    /// Each of `articles`' passages scored with the article's words that stand in it, best
+    /// first within each article, by article key.
     fn score_passages_of(
         &self,
         articles: &[&RankedArticle],
     ) -> tantivy::Result<HashMap<u64, Vec<Ranked>>> {
-        let addresses = self.passages_of_articles(articles.iter().map(|a| a.ranked.article))?;
-        let features = score::features(
-            self.searcher,
-            self.schema,
-            Level::Passage,
-            &self.words,
-            &addresses,
-        )?;
-        let scorer = self.scorer(Level::Passage);
-        let mut by_article: HashMap<u64, Vec<Ranked>> = HashMap::new();
-        let mut keys = rank::SegmentKeys::new(self.searcher);
-        for features in &features {
-            let scored = scorer.score(features);
-            let score = if scored.body { scored.score } else { 0.0 };
-            let ranked = keys.ranked(score, features.address)?;
-            by_article.entry(ranked.article).or_default().push(ranked);
-        }
-        for passages in by_article.values_mut() {
-            passages.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ordinal.cmp(&b.ordinal)));
+        // The features of the articles that were not rescored, read together.
+        let unread: Vec<DocAddress> = articles
+            .iter()
+            .filter(|a| a.features.is_none())
+            .map(|a| a.ranked.address)
+            .collect();
+        // In the order asked for, one for each article without features.
+        let mut read =
+            score::features(self.searcher, self.schema, &self.words, &unread)?.into_iter();
+        let mut by_article = HashMap::new();
+        for article in articles {
+            let features = match &article.features {
+                Some(features) => features.clone(),
+                None => match read.next() {
+                    Some(features) => features,
+                    None => continue,
+                },
+            };
+            let stored = self.article(article.ranked.address)?;
+            let passages = stored.passages();
+            let stats = self.stats.for_passages(&passages);
+            let scorer = Scorer {
+                words: &self.words,
+                stats: &stats,
+            };
+            let mut scored: Vec<Ranked> = passages
+                .iter()
+                .map(|passage| {
+                    let scored = scorer.score(&features.of_passage(passage));
+                    Ranked {
+                        score: if scored.body { scored.score } else { 0.0 },
+                        ordinal: passage.ordinal,
+                        ..article.ranked
+                    }
+                })
+                .collect();
+            scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ordinal.cmp(&b.ordinal)));
+            by_article.insert(article.ranked.article, scored);
         }
         Ok(by_article)
+    }
+
+    /// The stored article at `address`.
+    pub fn article(&self, address: DocAddress) -> tantivy::Result<StoredArticle> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        Ok(self.schema.stored_article(&doc))
     }
 
     /// The passages to show for ranked `articles`, up to `limit`, each with its article's

@@ -66,14 +66,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// How many hits or articles it found (matching passages for a count).
+    /// How many hits or articles it found (matching articles for a count).
     pub fn len(&self) -> usize {
         match &self.found {
             Found::Hits(hits) => hits.len(),
             Found::Streamed(hits) => *hits,
             Found::Articles(articles) => articles.len(),
-            Found::Count(count) => count.passages as usize,
-            Found::Groups(groups) => groups.total.passages as usize,
+            Found::Count(count) => count.articles as usize,
+            Found::Groups(groups) => groups.total.articles as usize,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Running one query, from what the user typed to what the view asks for.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use tantivy::query::{EnableScoring, Query, Weight};
@@ -8,12 +8,12 @@ use tantivy::{Searcher, TantivyDocument};
 
 use super::explain::Explain;
 use super::options::{SearchOptions, SortOrder, View};
-use super::rank::{self, LevelStats, Ranked};
+use super::rank::{self, Ranked};
 use super::ranked::{self, RankedArticle as RankedArticleScore, Ranking};
 use super::results::{Context, Found, Hit, Outcome, RankedArticle};
 use super::score::Words;
 use super::{article, explain, feedback, highlight, suggest, tally};
-use crate::index::{Level, StoredPassage, ZoekIndex};
+use crate::index::{StoredPassage, ZoekIndex};
 use crate::query::compile::ExpandError;
 use crate::query::{self, Compiled, MatchMode, QueryError};
 
@@ -73,31 +73,22 @@ pub fn run_streamed(
     let compiled = query::compile(node, index.analyzer())?;
     let schema = index.schema();
     let searcher = index.searcher();
-    let levels: &[Level] = match options.view {
-        View::Passages | View::Count => &[Level::Passage],
-        View::ArticlesWithPassage | View::Articles => &[Level::Passage, Level::Article],
-    };
-    for &level in levels {
-        compiled
-            .expand(&searcher, schema, level)
-            .map_err(|e| match e {
-                ExpandError::Query(e) => SearchError::Query(e),
-                ExpandError::Index(e) => SearchError::Index(e),
-            })?;
-    }
+    compiled.expand(&searcher, schema).map_err(|e| match e {
+        ExpandError::Query(e) => SearchError::Query(e),
+        ExpandError::Index(e) => SearchError::Index(e),
+    })?;
     let matching = matching(options);
     let words = (matching == MatchMode::Ranked)
         .then(|| compiled.ranked_words())
         .flatten();
-    let passages = compiled.query(schema, Level::Passage, matching);
-    // The query at article level: what a ranking gathers (and feedback re-reads), and what
-    // article views rank.
-    let candidates = compiled.query(schema, Level::Article, matching);
+    // What every view ranks or counts: the articles; what a ranking gathers (and feedback
+    // re-reads).
+    let query = compiled.query(schema, matching);
     let ranking = match (&words, options.view) {
         (Some(words), view) if view != View::Count => {
             let ranking = Ranking::new(&searcher, schema, Words::new(words))?;
             Some(if options.feedback {
-                feedback::with_feedback(&ranking, index.analyzer(), candidates.as_ref())?
+                feedback::with_feedback(&ranking, index.analyzer(), query.as_ref())?
             } else {
                 ranking
             })
@@ -106,63 +97,62 @@ pub fn run_streamed(
     };
     let gathered = match (&ranking, options.view) {
         (_, View::Count) => Gathered::Found(match options.group_by {
-            Some(by) => Found::Groups(tally::tally(&searcher, passages.as_ref(), by)?),
-            None => Found::Count(rank::count(&searcher, passages.as_ref())?),
+            Some(by) => Found::Groups(tally::tally(&searcher, query.as_ref(), by)?),
+            None => Found::Count(rank::count(&searcher, query.as_ref())?),
         }),
-        (Some(ranking), view) => ranked_search(index, ranking, candidates.as_ref(), view, options)?,
-        (None, View::Passages) => {
+        (Some(ranking), view) => ranked_search(index, ranking, query.as_ref(), view, options)?,
+        (None, view) => {
             let ranked = rank::rank(
                 &searcher,
                 schema,
-                Level::Passage,
-                passages.as_ref(),
+                query.as_ref(),
                 ranked_limit(options),
                 options.sort,
             )?;
-            let explainer = Explainer::tantivy(index, &searcher, passages.as_ref(), options)?;
-            Gathered::Hits(ranked, explainer)
-        }
-        (None, View::ArticlesWithPassage | View::Articles) => {
-            // Articles rank by their whole text.
-            let ranked = rank::rank(
-                &searcher,
-                schema,
-                Level::Article,
-                candidates.as_ref(),
-                ranked_limit(options),
-                options.sort,
-            )?;
-            if options.view == View::Articles {
+            if view == View::Articles {
                 Gathered::Found(Found::Articles(ranked_articles(&searcher, index, &ranked)?))
             } else {
-                // Each shows its best passage: one that holds the words as the query asks,
-                // else the one with most of them, else its first.
-                let mut queries = vec![passages.box_clone()];
-                if matching != MatchMode::Any {
-                    queries.push(compiled.query(schema, Level::Passage, MatchMode::Any));
-                }
-                let best = rank::best_passages(&searcher, schema, &queries, &ranked)?;
-                let explainer = Explainer::tantivy(index, &searcher, passages.as_ref(), options)?;
-                Gathered::Hits(best, explainer)
+                let shown = matching_passages(
+                    index,
+                    &searcher,
+                    &compiled,
+                    &ranked,
+                    view == View::ArticlesWithPassage,
+                    ranked_limit(options),
+                )?;
+                let explainer = Explainer::tantivy(&searcher, query.as_ref(), options)?;
+                Gathered::Hits(shown, explainer)
             }
         }
     };
     // The hits before the offset are ranked but neither loaded nor given back; a suggestion
     // must find no less than the query, those included.
     let offset = options.offset;
-    let (found, to_load, passed_over) = match gathered {
+    let (found, to_load, found_articles) = match gathered {
         Gathered::Found(Found::Articles(mut articles)) => {
-            let passed_over = offset.min(articles.len());
-            articles.drain(..passed_over);
-            (Found::Articles(articles), None, passed_over)
+            let found_articles = articles.len();
+            articles.drain(..offset.min(articles.len()));
+            (Found::Articles(articles), None, found_articles)
         }
-        Gathered::Found(found) => (found, None, 0),
+        Gathered::Found(found) => {
+            let found_articles = match &found {
+                Found::Count(count) => count.articles as usize,
+                Found::Groups(groups) => groups.total.articles as usize,
+                _ => 0,
+            };
+            (found, None, found_articles)
+        }
         Gathered::Hits(ranked, explainer) => {
             let passed_over = offset.min(ranked.len());
+            let found_articles = ranked
+                .iter()
+                .map(|r| r.article)
+                .collect::<HashSet<_>>()
+                .len();
             (
                 Found::Streamed(ranked.len() - passed_over),
-                Some((ranked, explainer)),
-                passed_over,
+                Some((ranked, explainer, passed_over)),
+                found_articles,
             )
         }
     };
@@ -176,14 +166,13 @@ pub fn run_streamed(
         outcome.notes = explain::notes(index, &searcher, &compiled, matching)?;
     }
     if options.suggest {
-        let found = outcome.len() + passed_over;
         outcome.suggestion =
             suggest::suggest(index, &searcher, input, &compiled.node)?.filter(|s| {
                 // Only a suggestion that finds something, and no less than the query.
-                finds_at_least(index, &searcher, &s.query, options, found.max(1))
+                finds_at_least(index, &searcher, &s.query, options, found_articles.max(1))
             });
     }
-    if let Some((ranked, explainer)) = to_load {
+    if let Some((ranked, explainer, passed_over)) = to_load {
         for (i, ranked) in ranked.iter().enumerate().skip(passed_over) {
             let hit = load_hit(
                 index,
@@ -208,7 +197,97 @@ enum Gathered<'a> {
     Found(Found),
 }
 
-/// Whether `input` (with the options' filters) matches at least `n` passages.
+/// The passages of ranked `articles` that hold a match, the articles in their order and
+/// each one's best passages first (scored as the ranked search scores passages when the
+/// query is plain words, else by how often its words match); an article none of whose
+/// passages holds one (found by its title, or by filters alone) shows its first. One per
+/// article with `per_article`; at most `limit`.
+fn matching_passages(
+    index: &ZoekIndex,
+    searcher: &Searcher,
+    compiled: &Compiled,
+    articles: &[Ranked],
+    per_article: bool,
+    limit: usize,
+) -> tantivy::Result<Vec<Ranked>> {
+    let ranking = match compiled.ranked_words() {
+        Some(words) => Some(Ranking::new(searcher, index.schema(), Words::new(&words))?),
+        None => None,
+    };
+    let mut shown = Vec::new();
+    for chunk in articles.chunks(ranked::ARTICLES_AT_A_TIME) {
+        let scored = match &ranking {
+            Some(ranking) => ranking.passages_of(
+                &chunk
+                    .iter()
+                    .map(|&ranked| RankedArticleScore {
+                        ranked,
+                        features: None,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+            None => {
+                let mut scored = HashMap::new();
+                for article in chunk {
+                    scored.insert(
+                        article.article,
+                        passages_by_matches(index, searcher, &compiled.matchers, article)?,
+                    );
+                }
+                scored
+            }
+        };
+        for article in chunk {
+            let passages = scored.get(&article.article).map_or(&[][..], Vec::as_slice);
+            let with_score = |p: &Ranked| Ranked {
+                score: article.score,
+                ..*p
+            };
+            let mut matched: Vec<Ranked> = passages
+                .iter()
+                .filter(|p| p.score > 0.0)
+                .map(with_score)
+                .collect();
+            if matched.is_empty() {
+                matched.extend(passages.iter().min_by_key(|p| p.ordinal).map(with_score));
+            }
+            if per_article {
+                matched.truncate(1);
+            }
+            shown.extend(matched);
+            if shown.len() >= limit {
+                shown.truncate(limit);
+                return Ok(shown);
+            }
+        }
+    }
+    Ok(shown)
+}
+
+/// The passages of `article`, scored by how often `matchers` match in each, most first.
+fn passages_by_matches(
+    index: &ZoekIndex,
+    searcher: &Searcher,
+    matchers: &[query::Matcher],
+    article: &Ranked,
+) -> tantivy::Result<Vec<Ranked>> {
+    let doc: TantivyDocument = searcher.doc(article.address)?;
+    let mut scored: Vec<Ranked> = index
+        .schema()
+        .stored_article(&doc)
+        .passages()
+        .iter()
+        .map(|passage| Ranked {
+            score: highlight::highlight(index.analyzer(), matchers, &passage.text).len() as f32,
+            ordinal: passage.ordinal,
+            ..*article
+        })
+        .collect();
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ordinal.cmp(&b.ordinal)));
+    Ok(scored)
+}
+
+/// Whether `input` (with the options' filters) matches at least `n` articles.
 fn finds_at_least(
     index: &ZoekIndex,
     searcher: &Searcher,
@@ -225,8 +304,8 @@ fn finds_at_least(
     ) else {
         return false;
     };
-    let query = compiled.query(index.schema(), Level::Passage, matching(options));
-    rank::count(searcher, query.as_ref()).is_ok_and(|count| count.passages >= n as u64)
+    let query = compiled.query(index.schema(), matching(options));
+    rank::count(searcher, query.as_ref()).is_ok_and(|count| count.articles >= n as u64)
 }
 
 /// Ranked articles by id, for TREC output and `zoek eval`.
@@ -315,9 +394,8 @@ enum Explainer<'a> {
 }
 
 impl Explainer<'_> {
-    /// For hits of `query` (passage level), when explanations are asked for.
+    /// For hits of `query`, when explanations are asked for.
     fn tantivy(
-        index: &ZoekIndex,
         searcher: &Searcher,
         query: &dyn Query,
         options: &SearchOptions,
@@ -325,10 +403,9 @@ impl Explainer<'_> {
         if !options.explain {
             return Ok(Explainer::Nothing);
         }
-        let stats = LevelStats::new(searcher, index.schema(), Level::Passage)?;
-        Ok(Explainer::Tantivy(query.weight(
-            EnableScoring::enabled_from_statistics_provider(&stats, searcher),
-        )?))
+        Ok(Explainer::Tantivy(
+            query.weight(EnableScoring::enabled_from_searcher(searcher))?,
+        ))
     }
 
     fn explain(
@@ -363,7 +440,8 @@ impl Explainer<'_> {
     }
 }
 
-/// One ranked passage loaded, highlighted, and given context and explanations as asked.
+/// One ranked article's passage loaded, highlighted, and given context and explanations as
+/// asked.
 fn load_hit(
     index: &ZoekIndex,
     searcher: &Searcher,
@@ -374,27 +452,26 @@ fn load_hit(
     options: &SearchOptions,
 ) -> tantivy::Result<Hit> {
     let doc: TantivyDocument = searcher.doc(ranked.address)?;
-    let passage = index.schema().stored_passage(&doc);
-    let highlights = highlight::highlight(index.analyzer(), &compiled.matchers, &passage.text);
-    let context = if options.context > 0 {
+    let mut passages = index.schema().stored_article(&doc).passages();
+    let analyzer = index.analyzer();
+    let ordinal = (ranked.ordinal as usize).min(passages.len() - 1);
+    let context = (options.context > 0).then(|| {
         let (before, after) = article::neighbours(
-            index,
-            searcher,
+            analyzer,
             &compiled.matchers,
-            &passage.article_id,
-            passage.ordinal,
-            options.context as u64,
-        )?;
-        Some(Context { before, after })
-    } else {
-        None
-    };
+            &passages,
+            ordinal,
+            options.context,
+        );
+        Context { before, after }
+    });
+    let article_lead = passages
+        .first()
+        .filter(|first| first.title.is_empty() && !first.text.is_empty())
+        .map(|first| first.text.clone());
+    let passage = passages.swap_remove(ordinal);
+    let highlights = highlight::highlight(analyzer, &compiled.matchers, &passage.text);
     let explain = explainer.explain(index, searcher, compiled, ranked, &passage)?;
-    let article_lead = if passage.title.is_empty() {
-        article::lead(index, searcher, &passage)?
-    } else {
-        None
-    };
     Ok(Hit {
         rank,
         score: ranked.score,

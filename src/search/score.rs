@@ -19,7 +19,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
 
 use super::explain::{PartKind, ScorePart};
-use crate::index::{Level, Schema, TextField};
+use crate::index::{Schema, StoredPassage, TextField};
 use crate::query::compile::{RankedWord, ALONE_BOOST, PART_BOOST, TITLE_BOOST};
 
 const K1: f32 = 1.2;
@@ -125,7 +125,9 @@ fn term_index(terms: &mut Vec<String>, term: &str) -> usize {
     }
 }
 
-/// BM25 statistics of the query's terms over the documents of one level.
+/// BM25 statistics of the query's terms over the articles (or, for passages, over the
+/// articles with the passages' own average length).
+#[derive(Clone)]
 pub struct Stats {
     /// Per field (title, body), per term.
     idf: [Vec<f32>; 2],
@@ -135,17 +137,12 @@ pub struct Stats {
 const FIELDS: [TextField; 2] = [TextField::Title, TextField::Body];
 
 impl Stats {
-    pub fn new(
-        searcher: &Searcher,
-        schema: &Schema,
-        level: Level,
-        words: &Words,
-    ) -> tantivy::Result<Stats> {
-        let docs = searcher.doc_freq(&schema.level_term(level))?.max(1) as f32;
+    pub fn new(searcher: &Searcher, schema: &Schema, words: &Words) -> tantivy::Result<Stats> {
+        let docs = searcher.num_docs().max(1) as f32;
         let mut idf = [Vec::new(), Vec::new()];
         let mut average_length = [1.0; 2];
         for (i, which) in FIELDS.into_iter().enumerate() {
-            let field = schema.text_field(level, which);
+            let field = schema.text_field(which);
             average_length[i] = (searcher.total_num_tokens(field)? as f32 / docs).max(1.0);
             for term in &words.terms {
                 let df = searcher.doc_freq(&Term::from_field_text(field, term))? as f32;
@@ -157,6 +154,20 @@ impl Stats {
             idf,
             average_length,
         })
+    }
+
+    /// The statistics that score the passages of one article: a word weighs what it weighs
+    /// in the index, and a passage's length counts against the article's average passage
+    /// (as a highlighter scores passages within the document it shows).
+    pub fn for_passages(&self, passages: &[StoredPassage]) -> Stats {
+        let words: u32 = passages.iter().map(|p| p.words.len() as u32).sum();
+        Stats {
+            idf: self.idf.clone(),
+            average_length: [
+                self.average_length[0],
+                (words as f32 / passages.len().max(1) as f32).max(1.0),
+            ],
+        }
     }
 }
 
@@ -172,11 +183,38 @@ pub struct Features {
     positions: Vec<Vec<u32>>,
 }
 
-/// Reads the features of `docs` from the postings of the level's fields.
+impl Features {
+    /// What `passage` of this article holds: the title's words, and the body's within the
+    /// passage's words (positions counted from the passage's start).
+    pub fn of_passage(&self, passage: &StoredPassage) -> Features {
+        let words = &passage.words;
+        let mut tf = self.tf.clone();
+        let positions: Vec<Vec<u32>> = self
+            .positions
+            .iter()
+            .map(|all| {
+                all.iter()
+                    .filter(|p| words.contains(p))
+                    .map(|p| p - words.start)
+                    .collect()
+            })
+            .collect();
+        for (t, within) in positions.iter().enumerate() {
+            tf[1][t] = within.len() as u32;
+        }
+        Features {
+            address: self.address,
+            tf,
+            length: [self.length[0], words.len() as u32],
+            positions,
+        }
+    }
+}
+
+/// Reads the features of articles `docs` from the postings of their fields.
 pub fn features(
     searcher: &Searcher,
     schema: &Schema,
-    level: Level,
     words: &Words,
     docs: &[DocAddress],
 ) -> tantivy::Result<Vec<Features>> {
@@ -202,7 +240,7 @@ pub fn features(
         list.sort_unstable();
         let reader = searcher.segment_reader(segment);
         for (f, which) in FIELDS.into_iter().enumerate() {
-            let field = schema.text_field(level, which);
+            let field = schema.text_field(which);
             let norms = reader.get_fieldnorms_reader(field)?;
             for &(doc, i) in &list {
                 out[i].length[f] = norms.fieldnorm(doc);
@@ -249,7 +287,7 @@ pub struct Scored {
     pub body: bool,
 }
 
-/// Scores documents of one level for one query.
+/// Scores articles, or the passages of one, for one query.
 pub struct Scorer<'a> {
     pub words: &'a Words,
     pub stats: &'a Stats,

@@ -2,12 +2,12 @@
 //! from the index's own vocabulary, only where it helps.
 //!
 //! The index holds stems, so a suggestion is found among stems and then shown as the word
-//! the archive actually writes: the spelling behind that stem, in passages that hold it,
+//! the archive actually writes: the spelling behind that stem, in articles that hold it,
 //! closest to what was typed ([`surface_forms`]), and no further from it than the edits
 //! allowed. A word of three letters or more, not a stopword and not a number, is corrected
 //! when
-//! - its term is in no passage, and a term within one or two edits is (`verkiezingsfruade`);
-//! - it is a long word (six letters or more) whose term is in a passage or three, and a term
+//! - its term is in no article, and a term within one or two edits is (`verkiezingsfruade`);
+//! - it is a long word (six letters or more) whose term is in an article or three, and a term
 //!   one edit away is in thirty times as many (a typo the archive happens to share; a rare
 //!   short word is more often a name or an abbreviation);
 //! - as typed it occurs nowhere, though it matched other words through their stem, and the
@@ -27,19 +27,19 @@ use tantivy::{Order, Searcher, TantivyDocument, Term};
 use std::ops::Range;
 
 use crate::analysis::{fold, DutchAnalyzer, TokenKind};
-use crate::index::{Level, Schema, TextField, ZoekIndex};
+use crate::index::{Schema, TextField, ZoekIndex};
 use crate::query::vocab::{self, Pattern};
 use crate::query::{auto_edits, Node, Text};
 
-/// How many passages are read to find how a term is written; a term in no more passages
+/// How many articles are read to find how a term is written; a term in no more articles
 /// than this is known completely.
-const SAMPLE_PASSAGES: usize = 16;
+const SAMPLE_ARTICLES: usize = 16;
 
 /// How many neighbours (closest and most frequent first) are looked up for a spelling.
 const NEIGHBOURS_READ: usize = 5;
 
-/// A word in no more passages than this is rare enough to be a typo ...
-const RARE_PASSAGES: u64 = 3;
+/// A word in no more articles than this is rare enough to be a typo ...
+const RARE_ARTICLES: u64 = 3;
 /// ... when a term within its edits is in this many times as many.
 const MORE_FREQUENT: u64 = 30;
 
@@ -89,7 +89,7 @@ pub fn suggest(
     node: &Node,
 ) -> tantivy::Result<Option<Suggestion>> {
     let schema = index.schema();
-    let fields = passage_fields(schema);
+    let fields = text_fields(schema);
     let analyzer = index.analyzer();
     let mut leaves = Vec::new();
     positive_words(node, &mut leaves);
@@ -166,7 +166,7 @@ fn correction(
             .take(NEIGHBOURS_READ);
         for candidate in candidates {
             let forms =
-                surface_forms(searcher, schema, analyzer, &candidate.term, SAMPLE_PASSAGES)?;
+                surface_forms(searcher, schema, analyzer, &candidate.term, SAMPLE_ARTICLES)?;
             if let Some(form) = closest_spelling(forms, typed).filter(|f| within(f, edits)) {
                 return Ok(Some(form));
             }
@@ -179,16 +179,16 @@ fn correction(
     }
     // Only a long word (one allowed two edits): a rare short word is more often a name or
     // an abbreviation (`Zwaan`, `Apk`) than a slip on a frequent one.
-    if doc_freq <= RARE_PASSAGES && edits >= 2 {
+    if doc_freq <= RARE_ARTICLES && edits >= 2 {
         if let Some(better) = neighbour(doc_freq.saturating_mul(MORE_FREQUENT), 1)? {
             return Ok(Some(better));
         }
     }
-    if doc_freq > SAMPLE_PASSAGES as u64 {
+    if doc_freq > SAMPLE_ARTICLES as u64 {
         return Ok(None);
     }
-    // Every passage with the term is read: is the word ever written as typed?
-    let forms = surface_forms(searcher, schema, analyzer, term, SAMPLE_PASSAGES)?;
+    // Every article with the term is read: is the word ever written as typed?
+    let forms = surface_forms(searcher, schema, analyzer, term, SAMPLE_ARTICLES)?;
     if forms.iter().any(|(form, _)| fold::fold(form) == typed) {
         return Ok(None);
     }
@@ -196,16 +196,16 @@ fn correction(
         .filter(|form| !only_ending_differs(&fold::fold(form), typed) && within(form, edits)))
 }
 
-/// The title and body fields of passages, where the archive's words are looked up.
-fn passage_fields(schema: &Schema) -> [Field; 2] {
+/// The title and body fields, where the archive's words are looked up.
+fn text_fields(schema: &Schema) -> [Field; 2] {
     [
-        schema.text_field(Level::Passage, TextField::Title),
-        schema.text_field(Level::Passage, TextField::Body),
+        schema.text_field(TextField::Title),
+        schema.text_field(TextField::Body),
     ]
 }
 
 /// The words as written that the analyzer reduces to `term`, with how often each occurs,
-/// the most frequent first, looked up in at most `max_docs` passages that hold the term
+/// the most frequent first, looked up in at most `max_docs` articles that hold the term
 /// (all of them when there are no more).
 /// This is how a stem (`verkiezingsfraud`) becomes a word to show (`verkiezingsfraude`).
 pub fn surface_forms(
@@ -215,7 +215,7 @@ pub fn surface_forms(
     term: &str,
     max_docs: usize,
 ) -> tantivy::Result<Vec<(String, usize)>> {
-    let fields = passage_fields(schema);
+    let fields = text_fields(schema);
     let query = BooleanQuery::new(
         fields
             .into_iter()
@@ -230,7 +230,7 @@ pub fn surface_forms(
             })
             .collect(),
     );
-    // A sample in article-hash order: deterministic, and not biased towards the passages
+    // A sample in article-hash order: deterministic, and not biased towards the articles
     // that repeat one form most (as a score order would be).
     let sample = searcher.search(
         &query,
@@ -240,8 +240,8 @@ pub fn surface_forms(
     let mut counts: HashMap<String, usize> = HashMap::new();
     for (_, address) in sample {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let passage = schema.stored_passage(&doc);
-        for text in [passage.title.as_str(), passage.text.as_str()] {
+        let article = schema.stored_article(&doc);
+        for text in [article.title.as_str(), article.body.as_str()] {
             analyzer.analyze(text, |token| {
                 if token.term == term {
                     *counts

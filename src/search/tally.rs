@@ -1,6 +1,6 @@
-//! Counts for researchers (`--count --by`): the articles (and passages) a query matches per
-//! month, year or source, from the fast fields of the matching passages, so a trend or a
-//! comparison of sources needs no script.
+//! Counts for researchers (`--count --by`): the articles a query matches per month, year
+//! or source, from the fast fields of the matching articles, so a trend or a comparison of
+//! sources needs no script.
 
 use std::collections::HashMap;
 
@@ -25,12 +25,11 @@ pub enum GroupKey {
     NoSource,
 }
 
-/// How many matching articles, and matching passages of them, fall in one group.
+/// How many matching articles fall in one group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     pub key: GroupKey,
     pub articles: u64,
-    pub passages: u64,
 }
 
 /// A query's matches counted by period or source, with the totals.
@@ -44,39 +43,15 @@ pub struct Groups {
     pub total: Count,
 }
 
-/// Counts the articles and passages `query` matches, grouped `by`.
+/// Counts the articles `query` matches, grouped `by`.
 pub fn tally(searcher: &Searcher, query: &dyn Query, by: GroupBy) -> tantivy::Result<Groups> {
-    let seen = searcher.search(query, &Matching)?;
-    let mut counts: HashMap<GroupKey, (u64, u64)> = HashMap::new();
-    let mut total = Count {
-        passages: 0,
-        articles: 0,
+    let counts = searcher.search(query, &Matching { by })?;
+    let total = Count {
+        articles: counts.values().sum(),
     };
-    for article in seen.into_values() {
-        total.articles += 1;
-        total.passages += article.passages;
-        let key = match by {
-            GroupBy::Source if article.source.is_empty() => GroupKey::NoSource,
-            GroupBy::Source => GroupKey::Source(article.source),
-            GroupBy::Month | GroupBy::Year => match article.date {
-                None => GroupKey::Undated,
-                Some(day) => GroupKey::Period {
-                    year: (day / 10_000) as i32,
-                    month: (by == GroupBy::Month).then_some((day / 100 % 100) as u8),
-                },
-            },
-        };
-        let entry = counts.entry(key).or_default();
-        entry.0 += 1;
-        entry.1 += article.passages;
-    }
     let mut groups: Vec<Group> = counts
         .into_iter()
-        .map(|(key, (articles, passages))| Group {
-            key,
-            articles,
-            passages,
-        })
+        .map(|(key, articles)| Group { key, articles })
         .collect();
     match by {
         GroupBy::Source => groups.sort_by(|a, b| {
@@ -120,7 +95,6 @@ fn with_empty_periods(groups: Vec<Group>) -> Vec<Group> {
                         month: next.1,
                     },
                     articles: 0,
-                    passages: 0,
                 });
                 next = following(next.0, next.1);
                 guard += 1;
@@ -140,26 +114,21 @@ fn following(year: i32, month: Option<u8>) -> (i32, Option<u8>) {
     }
 }
 
-/// A matching article: its date key, its source and how many of its passages match.
-#[derive(Debug, Default)]
-struct Seen {
-    date: Option<i64>,
-    source: String,
-    passages: u64,
+/// Counts the matching articles by group, from their fast fields.
+struct Matching {
+    by: GroupBy,
 }
 
-/// Collects the matching articles by `article_key` (an article's passages may lie in
-/// several segments).
-struct Matching;
-
 struct SegmentMatching {
+    by: GroupBy,
     keys: GroupKeys,
-    /// Per article: date, source number in the segment, passages.
-    seen: HashMap<u64, (Option<i64>, Option<u64>, u64)>,
+    /// Per period, or per source number in the segment (`None`: no source).
+    periods: HashMap<GroupKey, u64>,
+    sources: HashMap<Option<u64>, u64>,
 }
 
 impl Collector for Matching {
-    type Fruit = HashMap<u64, Seen>;
+    type Fruit = HashMap<GroupKey, u64>;
     type Child = SegmentMatching;
 
     fn for_segment(
@@ -168,8 +137,10 @@ impl Collector for Matching {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMatching> {
         Ok(SegmentMatching {
+            by: self.by,
             keys: GroupKeys::open(reader)?,
-            seen: HashMap::new(),
+            periods: HashMap::new(),
+            sources: HashMap::new(),
         })
     }
 
@@ -177,56 +148,47 @@ impl Collector for Matching {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashMap<u64, Seen>>) -> tantivy::Result<HashMap<u64, Seen>> {
-        let mut all: HashMap<u64, Seen> = HashMap::new();
-        for fruit in fruits {
-            for (key, seen) in fruit {
-                let entry = all.entry(key).or_default();
-                entry.passages += seen.passages;
-                entry.date = entry.date.or(seen.date);
-                if entry.source.is_empty() {
-                    entry.source = seen.source;
-                }
-            }
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<GroupKey, u64>>,
+    ) -> tantivy::Result<HashMap<GroupKey, u64>> {
+        let mut all: HashMap<GroupKey, u64> = HashMap::new();
+        for (key, n) in fruits.into_iter().flatten() {
+            *all.entry(key).or_default() += n;
         }
         Ok(all)
     }
 }
 
 impl SegmentCollector for SegmentMatching {
-    type Fruit = HashMap<u64, Seen>;
+    type Fruit = HashMap<GroupKey, u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let keys = &self.keys;
-        self.seen
-            .entry(keys.article(doc))
-            .or_insert_with(|| (keys.date(doc), keys.source(doc), 0))
-            .2 += 1;
+        match self.by {
+            GroupBy::Source => *self.sources.entry(self.keys.source(doc)).or_default() += 1,
+            GroupBy::Month | GroupBy::Year => {
+                let key = match self.keys.date(doc) {
+                    None => GroupKey::Undated,
+                    Some(day) => GroupKey::Period {
+                        year: (day / 10_000) as i32,
+                        month: (self.by == GroupBy::Month).then_some((day / 100 % 100) as u8),
+                    },
+                };
+                *self.periods.entry(key).or_default() += 1;
+            }
+        }
     }
 
-    fn harvest(self) -> HashMap<u64, Seen> {
-        let mut names: HashMap<u64, String> = HashMap::new();
-        self.seen
-            .into_iter()
-            .map(|(article, (date, source, passages))| {
-                let source = source
-                    .map(|ord| {
-                        names
-                            .entry(ord)
-                            .or_insert_with(|| self.keys.source_name(ord))
-                            .clone()
-                    })
-                    .unwrap_or_default();
-                (
-                    article,
-                    Seen {
-                        date,
-                        source,
-                        passages,
-                    },
-                )
-            })
-            .collect()
+    fn harvest(self) -> HashMap<GroupKey, u64> {
+        let mut counts = self.periods;
+        for (source, n) in self.sources {
+            let key = match source.map(|ord| self.keys.source_name(ord)) {
+                Some(name) if !name.is_empty() => GroupKey::Source(name),
+                _ => GroupKey::NoSource,
+            };
+            *counts.entry(key).or_default() += n;
+        }
+        counts
     }
 }
 
@@ -238,7 +200,6 @@ mod tests {
         Group {
             key: GroupKey::Period { year, month },
             articles,
-            passages: articles,
         }
     }
 
@@ -250,7 +211,6 @@ mod tests {
             Group {
                 key: GroupKey::Undated,
                 articles: 1,
-                passages: 1,
             },
         ]);
         let shown: Vec<(GroupKey, u64)> = filled.into_iter().map(|g| (g.key, g.articles)).collect();

@@ -89,7 +89,7 @@ fn deep_nesting_is_an_error_not_a_crash_also_in_a_batch_and_in_show() {
 #[test]
 fn a_huge_limit_means_all_matches_and_allocates_nothing_for_it() {
     let counted = search(&["--count", "fraude"]);
-    let articles: usize = counted.stdout.split(' ').nth(3).unwrap().parse().unwrap();
+    let articles: usize = counted.stdout.split(' ').next().unwrap().parse().unwrap();
     for n in ["3000000000", "18446744073709551615"] {
         let run = search(&["--format", "json", "-n", n, "fraude"]);
         assert_eq!(run.code, 0, "{}", run.stderr);

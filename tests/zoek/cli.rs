@@ -111,7 +111,7 @@ fn zoek_index_names_the_index_from_anywhere() {
     let env = [("ZOEK_INDEX", index)];
     let run = zoek_in(tmp.path(), &["search", "--count", "krebs"], &env);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout, "10 passages in 1 article\n");
+    assert_eq!(run.stdout, "1 article\n");
     // --index wins over the variable.
     let over = zoek_in(tmp.path(), &["search", "--index", "nergens", "krebs"], &env);
     assert_eq!(over.code, 2);
@@ -127,7 +127,7 @@ fn zoek_index_names_the_index_from_anywhere() {
     assert_eq!(zoek_in(tmp.path(), &["index", "c"], &env).code, 0);
     assert!(target.join("CURRENT").exists());
     let found = zoek_in(tmp.path(), &["search", "--count", "fraude"], &env);
-    assert_eq!(found.stdout, "1 passage in 1 article\n");
+    assert_eq!(found.stdout, "1 article\n");
     // An empty variable counts as none.
     let empty = zoek_in(tmp.path(), &["stats"], &[("ZOEK_INDEX", "")]);
     assert!(
@@ -277,7 +277,7 @@ fn one_is_singular() {
         &["search", "--index", "idx", "--count", "fraude"],
         &[],
     );
-    assert_eq!(count.stdout, "1 passage in 1 article\n");
+    assert_eq!(count.stdout, "1 article\n");
     // Quiet: only the error (a failure an earlier run found is reported again on every run).
     let quiet = zoek_in(tmp.path(), &["index", "c", "--index", "idx", "-q"], &[]);
     assert_eq!(quiet.code, 0);
@@ -433,23 +433,20 @@ fn a_source_is_found_by_any_of_its_words() {
         "source:alpino",
         "source:\"ud-alpino (newspaper)\"",
     ] {
-        assert_eq!(count(&[query]), "3 passages in 1 article\n", "{query}");
+        assert_eq!(count(&[query]), "1 article\n", "{query}");
     }
     assert_eq!(
         count(&["--match", "all", "--source", "Alpino", "beroep"]),
-        "1 passage in 1 article\n"
+        "1 article\n"
     );
-    assert_eq!(count(&["source:alpino-ud"]), "0 passages in 0 articles\n");
-    assert_eq!(
-        search(&["--count", "source:west"]).stdout,
-        "18 passages in 4 articles\n"
-    );
+    assert_eq!(count(&["source:alpino-ud"]), "0 articles\n");
+    assert_eq!(search(&["--count", "source:west"]).stdout, "4 articles\n");
     // A filter beside a word under OR finds passages, never the articles' own documents.
     let either = search(&["--json", "-n", "100", "source:west OR krebs"]);
     assert!(!either.stdout.contains(r#""line":0"#), "{}", either.stdout);
     assert_eq!(
         search(&["--count", "source:west OR krebs"]).stdout,
-        "28 passages in 5 articles\n"
+        "5 articles\n"
     );
 }
 
@@ -578,11 +575,7 @@ fn dutch_dates_are_read_in_front_matter_and_json() {
             ],
             &[],
         );
-        assert_eq!(
-            run.stdout, "1 passage in 1 article\n",
-            "{since}: {}",
-            run.stderr
-        );
+        assert_eq!(run.stdout, "1 article\n", "{since}: {}", run.stderr);
     }
 }
 
@@ -595,11 +588,11 @@ fn counts_by_period_and_source() {
     assert_eq!(years.code, 0, "{}", years.stderr);
     assert_eq!(
         years.stdout,
-        "year   articles  passages\n2019          1         1\n2020          2        12\n2021          1         3\ntotal         4        16\n"
+        "year   articles\n2019          1\n2020          2\n2021          1\ntotal         4\n"
     );
     assert_eq!(
         by("source", "tsv").stdout,
-        "source\tarticles\tpassages\nNieuwsbode\t2\t8\nDagblad Zuid\t1\t5\nOmroep West\t1\t3\n"
+        "source\tarticles\nNieuwsbode\t2\nDagblad Zuid\t1\nOmroep West\t1\n"
     );
     let months = by("month", "json");
     let lines: Vec<serde_json::Value> = months

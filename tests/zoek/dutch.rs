@@ -80,8 +80,9 @@ fn corrected_conflation_joins_forms_snowball_misses() {
 }
 
 #[test]
-fn per_article_ranks_whole_articles() {
-    // No single passage of the seed holds both words; the article as a whole does.
+fn every_word_is_required_in_the_article_not_one_passage() {
+    // No single passage of the seed holds both words; the article as a whole does, and
+    // shows each passage that holds one.
     let hits = json_hits(&["--match", "all", "--per-article", "reuters pennsylvania"]);
     assert_eq!(hits.len(), 1, "{hits:#?}");
     assert!(hits[0]["path"].as_str().unwrap().ends_with(SEED));
@@ -89,10 +90,20 @@ fn per_article_ranks_whole_articles() {
         !highlighted(&hits[0]).is_empty(),
         "its best passage is shown"
     );
+    let passages = json_hits(&["--match", "all", "reuters pennsylvania"]);
+    let words: Vec<Vec<String>> = passages.iter().map(highlighted).collect();
     assert!(
-        json_hits(&["--match", "all", "reuters pennsylvania"]).is_empty(),
-        "no passage has both"
+        passages
+            .iter()
+            .all(|h| h["path"].as_str().unwrap().ends_with(SEED)),
+        "{passages:#?}"
     );
+    for word in ["Reuters", "Pennsylvania"] {
+        assert!(
+            words.iter().any(|w| w.iter().any(|w| w == word)),
+            "{word}: {words:?}"
+        );
+    }
 }
 
 #[test]

@@ -262,10 +262,10 @@ fn articles_suggestions_stats_and_health() {
     let suggestion = served.get("/api/suggest?q=verkiezingsfruade").json();
     assert_eq!(suggestion["type"], "summary");
     assert_eq!(suggestion["suggestion"], "verkiezingsfraude");
-    assert_eq!(suggestion["passages"], 0);
+    assert_eq!(suggestion["articles"], 0);
     let none = served.get("/api/suggest?q=verkiezingsfraude").json();
     assert!(none.get("suggestion").is_none(), "{none}");
-    assert!(none["passages"].as_u64().unwrap() > 0);
+    assert!(none["articles"].as_u64().unwrap() > 0);
 
     let stats = served.get("/api/stats");
     assert_eq!(stats.status, 200);
