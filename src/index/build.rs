@@ -370,6 +370,7 @@ impl Run<'_> {
             fs::create_dir_all(&building).map_err(io)?;
             let index = Index::builder()
                 .schema(self.schema.tantivy().clone())
+                .settings(self.schema.settings())
                 .create_in_dir(&building)?;
             let analysis = self.options.analysis;
             analysis::register(&index, &self.analyzer);

@@ -16,7 +16,8 @@ use tantivy::query::{
 use tantivy::schema::{
     Field, IndexRecordOption, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{DocId, SegmentReader, TantivyDocument, Term};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{DocId, IndexSettings, SegmentReader, TantivyDocument, Term};
 use time::Date;
 
 use crate::analysis::words::Words;
@@ -36,6 +37,10 @@ const DATE_KEY: &str = "date_key";
 const SOURCE: &str = "source";
 const LINE: &str = "line";
 const PASSAGES: &str = "passages";
+/// The stored articles' compression: zstd's level and the bytes of a block (an article is
+/// read by decompressing its block).
+const STORE_ZSTD_LEVEL: i32 = 3;
+const STORE_BLOCK_BYTES: usize = 16 * 1024;
 /// tantivy's tokenizer that splits at white space only: source keys are folded already.
 const WHITESPACE: &str = "whitespace";
 
@@ -46,7 +51,7 @@ struct Fields {
     /// it again).
     body: Field,
     article_id: Field,
-    /// A 64-bit hash of the article id as a fast field, to group and order articles
+    /// A 64-bit hash of the article id as a fast field, to find, group and order articles
     /// without loading stored documents.
     article_key: Field,
     /// The corpus file a document came from (relative path), to remove a file's documents.
@@ -65,8 +70,8 @@ struct Fields {
     source_key: Field,
     url: Field,
     path: Field,
-    /// The line of the file where the article starts: stored, and indexed and fast to find
-    /// the article at a `path:line`.
+    /// The line of the file where the article starts: stored, and fast to find the article
+    /// at a `path:line` (a range over the fast field).
     line: Field,
     /// 1 when the body's lines are the file's (a text file), so a passage's line is the
     /// article's plus its own; else every passage is on the article's line (a JSON record,
@@ -191,7 +196,9 @@ impl Schema {
         let fields = Fields {
             title: builder.add_text_field("title", text.clone()),
             body: builder.add_text_field("body", text),
-            article_id: builder.add_text_field("article_id", STRING | STORED),
+            // Stored only: an article is found by the hash of its id (`article_key`), whose
+            // terms cost the index less than the ids themselves.
+            article_id: builder.add_text_field("article_id", STORED),
             file: builder.add_text_field("file", STRING),
             // Indexed without field norms: no byte per document for a field that is never
             // scored.
@@ -199,7 +206,7 @@ impl Schema {
                 "record_key",
                 tantivy::schema::NumericOptions::default().set_indexed(),
             ),
-            article_key: builder.add_u64_field(ARTICLE_KEY, INDEXED | FAST),
+            article_key: builder.add_u64_field(ARTICLE_KEY, FAST),
             date: builder.add_text_field("date", STORED),
             date_key: builder.add_i64_field(DATE_KEY, INDEXED | FAST),
             source: builder
@@ -214,13 +221,25 @@ impl Schema {
             ),
             url: builder.add_text_field("url", STORED),
             path: builder.add_text_field("path", STORED),
-            line: builder.add_u64_field(LINE, STORED | INDEXED | FAST),
+            line: builder.add_u64_field(LINE, STORED | FAST),
             body_has_lines: builder.add_u64_field("body_has_lines", STORED),
             passages: builder.add_u64_field(PASSAGES, FAST),
         };
         Schema {
             tantivy: builder.build(),
             fields,
+        }
+    }
+
+    /// The settings to create an index with: the stored articles compressed with zstd in
+    /// blocks of [`STORE_BLOCK_BYTES`].
+    pub fn settings(&self) -> IndexSettings {
+        IndexSettings {
+            docstore_compression: Compressor::Zstd(ZstdCompressor {
+                compression_level: Some(STORE_ZSTD_LEVEL),
+            }),
+            docstore_blocksize: STORE_BLOCK_BYTES,
+            ..IndexSettings::default()
         }
     }
 
@@ -286,14 +305,15 @@ impl Schema {
         ]))
     }
 
-    /// The article with this `article_key`.
-    pub fn of_article(&self, key: u64) -> Box<dyn Query> {
-        basic_term(Term::from_field_u64(self.fields.article_key, key))
-    }
-
-    /// The article with this id.
-    pub fn article_with_id(&self, article_id: &str) -> Box<dyn Query> {
-        basic_term(Term::from_field_text(self.fields.article_id, article_id))
+    /// The articles whose id hashes to the `article_key` of `article_id` (the one with
+    /// that id among them, unless two ids collide): a range over the fast field, since
+    /// indexing a key unique to each article would cost the build memory for every article.
+    pub fn articles_keyed_like(&self, article_id: &str) -> Box<dyn Query> {
+        let key = Term::from_field_u64(self.fields.article_key, article_key(article_id));
+        Box::new(RangeQuery::new(
+            Bound::Included(key.clone()),
+            Bound::Included(key),
+        ))
     }
 
     /// The fast field that holds each document's `article_key`, to order by it.

@@ -111,17 +111,20 @@ pub fn load(
     matchers: &[Matcher],
 ) -> tantivy::Result<Option<Article>> {
     let searcher = index.searcher();
-    let query = index.schema().article_with_id(article_id);
-    let found = searcher.search(query.as_ref(), &DocSetCollector)?;
+    let query = index.schema().articles_keyed_like(article_id);
+    let mut found: Vec<DocAddress> = searcher
+        .search(query.as_ref(), &DocSetCollector)?
+        .into_iter()
+        .collect();
     // Ids are unique; the first in index order should a damaged index hold two.
-    let Some(&address) = found.iter().min() else {
-        return Ok(None);
-    };
-    Ok(Some(whole(
-        index,
-        stored(&searcher, index, address)?,
-        matchers,
-    )))
+    found.sort();
+    for address in found {
+        let article = stored(&searcher, index, address)?;
+        if article.article_id == article_id {
+            return Ok(Some(whole(index, article, matchers)));
+        }
+    }
+    Ok(None)
 }
 
 /// How [`find`] read what it was given.

@@ -40,6 +40,7 @@ pub fn with_feedback<'a>(
     Ranking::new(
         ranking.searcher,
         ranking.schema,
+        ranking.articles,
         ranking.words.expanded(&expansion),
     )
 }
@@ -58,10 +59,10 @@ fn expansion(
     let query_terms: HashSet<&str> = ranking.words.terms.iter().map(String::as_str).collect();
     let mut model: HashMap<String, f32> = HashMap::new();
     for article in top {
-        let text = ranking.article(article.ranked.address)?.body;
+        let passages = ranking.articles.passages(article.ranked.address)?;
         let mut counts: HashMap<String, f32> = HashMap::new();
         let mut words = 0.0f32;
-        for token in analyzer.tokens(&text) {
+        for token in passages.iter().flat_map(|p| analyzer.tokens(&p.text)) {
             if token.kind != TokenKind::Word {
                 continue;
             }

@@ -19,6 +19,7 @@ pub mod ranked;
 pub mod results;
 pub mod run;
 pub mod score;
+pub mod stored;
 pub mod suggest;
 pub mod tally;
 

@@ -15,13 +15,14 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 use tantivy::query::Query;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Searcher};
 
 use super::explain::ScorePart;
 use super::options::SortOrder;
 use super::rank::{self, Ranked};
 use super::score::{self, Features, Scorer, Stats, Words};
-use crate::index::{Schema, StoredArticle};
+use super::stored::Articles;
+use crate::index::Schema;
 
 /// How many candidates are scored again and reordered (from 20 to 1,000 the relevance
 /// figures did not move; bench/relevance-variants.md).
@@ -51,6 +52,8 @@ pub struct Shown {
 pub struct Ranking<'a> {
     pub searcher: &'a Searcher,
     pub schema: &'a Schema,
+    /// Where the articles' passages are read.
+    pub articles: &'a Articles<'a>,
     pub words: Words,
     stats: Stats,
     /// The pool and its rescored articles, made once: a passage view that asks for more
@@ -61,11 +64,17 @@ pub struct Ranking<'a> {
 }
 
 impl<'a> Ranking<'a> {
-    pub fn new(searcher: &'a Searcher, schema: &'a Schema, words: Words) -> tantivy::Result<Self> {
+    pub fn new(
+        searcher: &'a Searcher,
+        schema: &'a Schema,
+        articles: &'a Articles<'a>,
+        words: Words,
+    ) -> tantivy::Result<Self> {
         let stats = Stats::new(searcher, schema, &words)?;
         Ok(Ranking {
             searcher,
             schema,
+            articles,
             words,
             stats,
             pool: OnceCell::new(),
@@ -225,8 +234,7 @@ impl<'a> Ranking<'a> {
                     None => continue,
                 },
             };
-            let stored = self.article(article.ranked.address)?;
-            let passages = stored.passages();
+            let passages = self.articles.passages(article.ranked.address)?;
             let stats = self.stats.for_passages(&passages);
             let scorer = Scorer {
                 words: &self.words,
@@ -247,12 +255,6 @@ impl<'a> Ranking<'a> {
             by_article.insert(article.ranked.article, scored);
         }
         Ok(by_article)
-    }
-
-    /// The stored article at `address`.
-    pub fn article(&self, address: DocAddress) -> tantivy::Result<StoredArticle> {
-        let doc: TantivyDocument = self.searcher.doc(address)?;
-        Ok(self.schema.stored_article(&doc))
     }
 
     /// The passages to show for ranked `articles`, up to `limit`, each with its article's

@@ -12,6 +12,7 @@ use super::rank::{self, Ranked};
 use super::ranked::{self, RankedArticle as RankedArticleScore, Ranking};
 use super::results::{Context, Found, Hit, Outcome, RankedArticle};
 use super::score::Words;
+use super::stored::Articles;
 use super::{article, explain, feedback, highlight, suggest, tally};
 use crate::index::{StoredPassage, ZoekIndex};
 use crate::query::compile::ExpandError;
@@ -84,9 +85,10 @@ pub fn run_streamed(
     // What every view ranks or counts: the articles; what a ranking gathers (and feedback
     // re-reads).
     let query = compiled.query(schema, matching);
+    let articles = Articles::new(&searcher, schema);
     let ranking = match (&words, options.view) {
         (Some(words), view) if view != View::Count => {
-            let ranking = Ranking::new(&searcher, schema, Words::new(words))?;
+            let ranking = Ranking::new(&searcher, schema, &articles, Words::new(words))?;
             Some(if options.feedback {
                 feedback::with_feedback(&ranking, index.analyzer(), query.as_ref())?
             } else {
@@ -115,6 +117,7 @@ pub fn run_streamed(
                 let shown = matching_passages(
                     index,
                     &searcher,
+                    &articles,
                     &compiled,
                     &ranked,
                     view == View::ArticlesWithPassage,
@@ -177,6 +180,7 @@ pub fn run_streamed(
             let hit = load_hit(
                 index,
                 &searcher,
+                &articles,
                 &compiled,
                 i + 1,
                 ranked,
@@ -205,13 +209,19 @@ enum Gathered<'a> {
 fn matching_passages(
     index: &ZoekIndex,
     searcher: &Searcher,
+    read: &Articles,
     compiled: &Compiled,
     articles: &[Ranked],
     per_article: bool,
     limit: usize,
 ) -> tantivy::Result<Vec<Ranked>> {
     let ranking = match compiled.ranked_words() {
-        Some(words) => Some(Ranking::new(searcher, index.schema(), Words::new(&words))?),
+        Some(words) => Some(Ranking::new(
+            searcher,
+            index.schema(),
+            read,
+            Words::new(&words),
+        )?),
         None => None,
     };
     let mut shown = Vec::new();
@@ -231,7 +241,7 @@ fn matching_passages(
                 for article in chunk {
                     scored.insert(
                         article.article,
-                        passages_by_matches(index, searcher, &compiled.matchers, article)?,
+                        passages_by_matches(index, read, &compiled.matchers, article)?,
                     );
                 }
                 scored
@@ -267,15 +277,12 @@ fn matching_passages(
 /// The passages of `article`, scored by how often `matchers` match in each, most first.
 fn passages_by_matches(
     index: &ZoekIndex,
-    searcher: &Searcher,
+    read: &Articles,
     matchers: &[query::Matcher],
     article: &Ranked,
 ) -> tantivy::Result<Vec<Ranked>> {
-    let doc: TantivyDocument = searcher.doc(article.address)?;
-    let mut scored: Vec<Ranked> = index
-        .schema()
-        .stored_article(&doc)
-        .passages()
+    let mut scored: Vec<Ranked> = read
+        .passages(article.address)?
         .iter()
         .map(|passage| Ranked {
             score: highlight::highlight(index.analyzer(), matchers, &passage.text).len() as f32,
@@ -445,14 +452,14 @@ impl Explainer<'_> {
 fn load_hit(
     index: &ZoekIndex,
     searcher: &Searcher,
+    read: &Articles,
     compiled: &Compiled,
     rank: usize,
     ranked: &Ranked,
     explainer: &Explainer,
     options: &SearchOptions,
 ) -> tantivy::Result<Hit> {
-    let doc: TantivyDocument = searcher.doc(ranked.address)?;
-    let mut passages = index.schema().stored_article(&doc).passages();
+    let passages = read.passages(ranked.address)?;
     let analyzer = index.analyzer();
     let ordinal = (ranked.ordinal as usize).min(passages.len() - 1);
     let context = (options.context > 0).then(|| {
@@ -469,7 +476,7 @@ fn load_hit(
         .first()
         .filter(|first| first.title.is_empty() && !first.text.is_empty())
         .map(|first| first.text.clone());
-    let passage = passages.swap_remove(ordinal);
+    let passage = passages[ordinal].clone();
     let highlights = highlight::highlight(analyzer, &compiled.matchers, &passage.text);
     let explain = explainer.explain(index, searcher, compiled, ranked, &passage)?;
     Ok(Hit {
