@@ -122,10 +122,9 @@ how_ended() { # how the last step ended, for a verdict
         echo "exit $rc"
     fi
 }
-count_of() { # count_of OUTFILE: the passages figure of a `zoek search --count` output (0 if none)
-    sed -n 's/^\([0-9]*\) passage.*/\1/p' "$1" | head -n 1 | grep . || echo 0
+count_of() { # count_of OUTFILE: the articles a `zoek search --count` output counts (0 if none)
+    sed -n 's/^\([0-9]*\) article.*/\1/p' "$1" | head -n 1 | grep . || echo 0
 }
-articles_of() { sed -n 's/.* in \([0-9]*\) article.*/\1/p' "$1" | head -n 1 | grep . || echo 0; }
 files_line() { grep -o 'files: .*' "$1" | head -n 1 || true; }
 
 # ---- deep HTML -------------------------------------------------------------------------------
@@ -307,9 +306,9 @@ if wanted damaged-index; then
         step count 60 "$zoek" search --index index --count gemeente
         after=$(count_of count.out)
         if crashed || [ "$after" != "$ref_count" ]; then
-            verdict FAIL "gemeente: $after passages after, $ref_count before ($(cat drop.txt))"
+            verdict FAIL "gemeente: $after articles after, $ref_count before ($(cat drop.txt))"
         else
-            verdict PASS "gemeente: $after passages, as before ($(cat drop.txt)); $(grep -o 'rebuilt the whole index: [^|]*' index.err | head -n 1 || echo 'no rebuild')"
+            verdict PASS "gemeente: $after articles, as before ($(cat drop.txt)); $(grep -o 'rebuilt the whole index: [^|]*' index.err | head -n 1 || echo 'no rebuild')"
         fi
         cd "$root"
     fi
@@ -403,7 +402,7 @@ if wanted index-not-a-folder; then
         step "count-after-$(basename "$target")" 60 "$zoek" search --index index --count gemeente
         after=$(count_of "count-after-$(basename "$target").out")
         if [ "$r" -ne 2 ] || [ "$after" != "$before" ]; then
-            why="$why zoek index $target: exit $r, gemeente $before -> $after passages;"
+            why="$why zoek index $target: exit $r, gemeente $before -> $after articles;"
         fi
     done
     why=${why# }
@@ -503,7 +502,7 @@ if wanted duplicate-ids; then
     if [ "$reported" -gt 0 ] && [ -z "$lost" ] && [ "$kept" -gt 0 ] && [ "$gone" -eq 0 ]; then
         verdict PASS "reported; all kept; deleting bad\\xfe.md removed only its text"
     else
-        verdict FAIL "reported: $([ "$reported" -gt 0 ] && echo yes || echo no); lost:${lost:- none}; after deleting bad\\xfe.md: krokodil $kept, nijlpaard $gone passages"
+        verdict FAIL "reported: $([ "$reported" -gt 0 ] && echo yes || echo no); lost:${lost:- none}; after deleting bad\\xfe.md: krokodil $kept, nijlpaard $gone articles"
     fi
     cd "$root"
 fi
@@ -537,9 +536,9 @@ print(json.dumps({"id": "intdate", "title": "Walvis", "date": 20190312, "body": 
 PY
     step index 60 "$zoek" index corpus --index index
     step count-title 60 "$zoek" search --index index --count zeehonden
-    titled=$(articles_of count-title.out)
+    titled=$(count_of count-title.out)
     step count-intdate 60 "$zoek" search --index index --count walvis
-    intdate=$(articles_of count-intdate.out)
+    intdate=$(count_of count-intdate.out)
     if [ "$titled" -eq 40 ] && [ "$intdate" -eq 1 ] && ! grep -q "failed" index.err; then
         verdict PASS "40 title-only articles found; integer-date record indexed"
     else

@@ -136,7 +136,7 @@ z, c = one["zoek"]["median_ms"], one["ceiling"]["median_ms"]
 rows.append(("one-shot search ms (process)", z, c, z / c))
 
 lines = [f"zoek speed benchmark: {articles} articles ({layout}), {raw / 1e6:.1f} MB, "
-         f"{lat['passages']} passages, {lat['queries']} queries ({nbatch} in batch), {len(zi)} runs, "
+         f"{ceiling['passages']} passages, {lat['queries']} queries ({nbatch} in batch), {len(zi)} runs, "
          f"{os.cpu_count()} cores",
          f"{'figure':<30} {'zoek':>10} {'ceiling':>10} {'ratio':>7}"]
 fmt = lambda v: f"{v:10.0f}" if v >= 100 else f"{v:10.2f}"

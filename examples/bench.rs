@@ -465,7 +465,7 @@ fn latency(flags: &Flags) -> Result<()> {
             "queries": kept.len(),
             "rejected": rejected,
             "runs": runs,
-            "passages": zoek.searcher().num_docs(),
+            "articles": zoek.searcher().num_docs(),
             "zoek": stats(0),
             "ceiling": stats(1),
             "zoek_open_ms": zoek_open_ms,

@@ -244,3 +244,36 @@ fn reindexing_processes_only_what_changed() {
         other.stderr
     );
 }
+
+#[test]
+fn each_article_is_one_document_its_text_analyzed_and_stored_once() {
+    use tantivy::schema::document::{Document, TantivyDocument};
+    use tantivy::store::Compressor;
+
+    let idx = crate::common::bundled_index();
+    let generation = idx.join(fs::read_to_string(idx.join("CURRENT")).unwrap().trim());
+    let index = tantivy::Index::open_in_dir(&generation).unwrap();
+    let schema = index.schema();
+    let searcher = index.reader().unwrap().searcher();
+    // The bundled corpus holds 15 articles (73 passages): one document each.
+    assert_eq!(searcher.num_docs(), 15);
+    // A sentence of the seed is stored once, in its article's document.
+    let sentence = "wegens vermeende verkiezingsfraude";
+    let mut stored = 0;
+    for segment in searcher.segment_readers() {
+        let store = segment.get_store_reader(1).unwrap();
+        for doc in store.iter::<TantivyDocument>(None) {
+            stored += doc.unwrap().to_json(&schema).matches(sentence).count();
+        }
+    }
+    assert_eq!(stored, 1, "stored once");
+    // Its words are posted once: the seed's compound is in one document of the body field.
+    let body = schema.get_field("body").unwrap();
+    let term = tantivy::Term::from_field_text(body, "verkiezingsfraud");
+    assert_eq!(searcher.doc_freq(&term).unwrap(), 1);
+    // The store is zstd-compressed.
+    assert!(matches!(
+        index.settings().docstore_compression,
+        Compressor::Zstd(_)
+    ));
+}
