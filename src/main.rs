@@ -43,7 +43,7 @@ Exit status: 0 found, 1 nothing found, 2 an error (one line on stderr, starting 
 /// the environment and worked examples.
 const SEARCH_HELP: &str = "\
 Query syntax (every word goes through the Dutch analysis of the text):
-  trump krebs                   all words required
+  trump krebs                   either word; articles with both first
   brexit OR europa              either word; OR binds tighter than the implicit AND
   -twitter, NOT twitter         leave out what has the word (put -- before a query
                                 that starts with -: zoek search -- -trump fraude)
@@ -324,8 +324,9 @@ impl IndexArg {
 
 #[derive(Args)]
 struct SearchArgs {
-    /// The query: words (all required), OR, -word, NOT word, "a phrase", field:word,
-    /// word~, prefix*, date:…, source:… (zoek search --help shows each)
+    /// The query: words (the more of them an article holds, the better), OR, -word,
+    /// NOT word, "a phrase", field:word, word~, prefix*, date:…, source:… (zoek search
+    /// --help shows each)
     #[arg(required_unless_present = "queries", conflicts_with = "queries")]
     query: Vec<String>,
     /// Run every query in FILE ('-' = stdin): lines 'query' or 'qid<TAB>query'
@@ -387,7 +388,7 @@ struct QueryArgs {
     /// Show why each hit matched and how its score is made up
     #[arg(long)]
     explain: bool,
-    /// Print only how many passages (and articles) match
+    /// Print only how many articles match
     #[arg(long)]
     count: bool,
     /// Count the matching articles per month, year or source (implies --count)
@@ -499,9 +500,10 @@ enum Matching {
     /// Any word finds an article; those holding more of the query, its rare words, close
     /// together and early rank first (phrases, OR, fuzzy words and prefixes: all)
     Ranked,
-    /// Every word is required
+    /// Every word is required in the article, ranked by BM25 alone; every passage with a
+    /// match is listed
     All,
-    /// Any word finds a passage, ranked by BM25 alone
+    /// Any word finds an article, ranked by BM25 alone; every passage with a match is listed
     Any,
 }
 

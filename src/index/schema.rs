@@ -175,13 +175,6 @@ impl StoredArticle {
         }
         passages
     }
-
-    /// Passage `ordinal` (the last one when the article has fewer).
-    pub fn passage(&self, ordinal: u64) -> StoredPassage {
-        let mut passages = self.passages();
-        let at = (ordinal as usize).min(passages.len() - 1);
-        passages.swap_remove(at)
-    }
 }
 
 impl Schema {

@@ -52,7 +52,7 @@ pub enum MatchMode {
     /// operators (phrases, OR, fuzzy words, prefixes, fields) is searched as `All`.
     #[default]
     Ranked,
-    /// Every word is required.
+    /// Every word is required (in the article: title and body together).
     All,
     /// Any word finds a document; BM25 alone orders them.
     Any,
@@ -248,8 +248,8 @@ pub fn compile(node: Node, analyzer: &DutchAnalyzer) -> Result<Compiled, QueryEr
 
 impl Compiled {
     /// The tantivy query over the articles, its words combined by `mode`: for
-    /// [`MatchMode::Ranked`], the [`candidates`](Self::candidates) of its ranked words, or
-    /// every word required when it has operators.
+    /// [`MatchMode::Ranked`], the candidates of its ranked words (every term that stands for
+    /// one), or every word required when it has operators.
     pub fn query(&self, schema: &Schema, mode: MatchMode) -> Box<dyn Query> {
         let builder = Builder {
             schema,
@@ -298,19 +298,9 @@ impl Compiled {
         self.has_date_filter
     }
 
-    /// The query that gathers the candidates of a ranked search: any term of
-    /// `words` in the title or the body, each as one weighted term clause (so that tantivy
-    /// can prune by block), required filters, excluded words.
-    pub fn candidates(&self, schema: &Schema, words: &[RankedWord]) -> Box<dyn Query> {
-        let builder = Builder {
-            schema,
-            mode: MatchMode::All,
-            neutral_dates: false,
-        };
-        self.candidates_of(&builder, words)
-    }
-
-    /// The [`candidates`](Self::candidates), their filters built by `builder`.
+    /// The query that gathers the candidates of a ranked search: any term of `words` in the
+    /// title or the body, each as one weighted term clause (so that tantivy can prune by
+    /// block), required filters (built by `builder`), excluded words.
     fn candidates_of(&self, builder: &Builder, words: &[RankedWord]) -> Box<dyn Query> {
         let schema = builder.schema;
         let mut terms: Vec<(&str, f32)> = Vec::new();

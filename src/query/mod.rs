@@ -7,9 +7,9 @@
 //! owns the date and source syntax, [`vocab`] the expansion of fuzzy words and prefixes
 //! against the index's term dictionary. Errors carry where in the query they are.
 //!
-//! Syntax: words (all required), `OR` between alternatives, `-word` or `NOT word` to
-//! exclude, `"an exact phrase"`, `title:word` / `body:"phrase"` for one field, and
-//! parentheses. `OR` binds tighter than the implicit AND: `a b OR c` means a AND (b OR c).
+//! Syntax: words (ranked by default, all required in the strict mode), `OR` between
+//! alternatives, `-word` or `NOT word` to exclude, `"an exact phrase"`, `title:word` /
+//! `body:"phrase"` for one field, and parentheses. `OR` binds tighter than the implicit AND: `a b OR c` means a AND (b OR c).
 //! `word~` / `word~2` match within an edit distance, `verkiez*` matches word beginnings,
 //! `date:[2019-03-01 TO 2019-03-31]` / `date:2019-03` and `source:NAME` filter.
 

@@ -1,13 +1,13 @@
-//! Searching: runs one query and turns the best documents into hits with highlighted
+//! Searching: runs one query and turns the best articles into hits with highlighted
 //! passages, or into ranked articles, or into a count.
 //!
-//! [`run()`] is the whole of one query: it parses and compiles it once, ranks ([`rank`]),
-//! loads and highlights the hits ([`highlight`]), adds context passages ([`article`]),
-//! explanations ([`explain`]) and a suggestion ([`suggest`]) when asked; [`tally`] counts
-//! matching articles by period or source. What to give back
-//! is in [`options`], what comes back in [`results`]. Passages are ranked by BM25 (title
-//! boosted) or by date; whole articles rank by their own documents and show their best
-//! passage. Nothing here decides how results look; `output` does.
+//! [`run()`] is the whole of one query: it parses and compiles it once, ranks articles
+//! ([`ranked`] by default, [`rank`] by BM25 or date), reads the articles it shows once
+//! ([`stored`]) and chooses their passages, highlights the hits ([`highlight`]), adds context
+//! passages ([`article`]), explanations ([`explain`]) and a suggestion ([`suggest`]) when
+//! asked; [`tally`] counts matching articles by period or source. What to give back is in
+//! [`options`], what comes back in [`results`]. Nothing here decides how results look;
+//! `output` does.
 
 pub mod article;
 pub mod explain;

@@ -13,7 +13,7 @@ pub enum View {
     ArticlesWithPassage,
     /// The best articles by id alone (TREC output, `zoek eval`).
     Articles,
-    /// Only how many passages and articles match.
+    /// Only how many articles match.
     Count,
 }
 

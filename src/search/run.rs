@@ -179,7 +179,6 @@ pub fn run_streamed(
         for (i, ranked) in ranked.iter().enumerate().skip(passed_over) {
             let hit = load_hit(
                 index,
-                &searcher,
                 &articles,
                 &compiled,
                 i + 1,
@@ -451,7 +450,6 @@ impl Explainer<'_> {
 /// asked.
 fn load_hit(
     index: &ZoekIndex,
-    searcher: &Searcher,
     read: &Articles,
     compiled: &Compiled,
     rank: usize,
@@ -478,7 +476,7 @@ fn load_hit(
         .map(|first| first.text.clone());
     let passage = passages[ordinal].clone();
     let highlights = highlight::highlight(analyzer, &compiled.matchers, &passage.text);
-    let explain = explainer.explain(index, searcher, compiled, ranked, &passage)?;
+    let explain = explainer.explain(index, read.searcher(), compiled, ranked, &passage)?;
     Ok(Hit {
         rank,
         score: ranked.score,

@@ -37,6 +37,11 @@ impl<'a> Articles<'a> {
         }
     }
 
+    /// The searcher the articles are read from.
+    pub fn searcher(&self) -> &'a Searcher {
+        self.searcher
+    }
+
     /// The passages of the article at `address`, in order (never none).
     pub fn passages(&self, address: DocAddress) -> tantivy::Result<Rc<[StoredPassage]>> {
         if let Some(passages) = self.kept.borrow().passages.get(&address) {
