@@ -88,9 +88,10 @@ pub struct Schema {
     fields: Fields,
 }
 
-/// An article as the index stores it.
+/// What an article is called and where it comes from, as the index stores it; every
+/// passage shown of it carries it.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StoredArticle {
+pub struct ArticleInfo {
     pub article_id: String,
     pub title: String,
     /// `YYYY-MM-DD`.
@@ -99,6 +100,12 @@ pub struct StoredArticle {
     pub url: String,
     /// The file, as reached from the corpus folder given to `zoek index`.
     pub path: String,
+}
+
+/// An article as the index stores it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredArticle {
+    pub info: ArticleInfo,
     /// 1-based line of the file where the article starts (the record's line for JSON).
     pub line: u64,
     body_has_lines: bool,
@@ -106,17 +113,10 @@ pub struct StoredArticle {
     pub body: String,
 }
 
-/// A passage of a stored article, with its article's metadata.
+/// A passage of a stored article.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoredPassage {
-    pub article_id: String,
-    pub title: String,
-    /// `YYYY-MM-DD`.
-    pub date: Option<String>,
-    pub source: String,
-    pub url: String,
-    /// The file, as reached from the corpus folder given to `zoek index`.
-    pub path: String,
+    pub article: ArticleInfo,
     /// 1-based line of the file where the passage starts (the record's line for JSON).
     pub line: u64,
     /// Place in the article (0 for the first passage).
@@ -135,7 +135,7 @@ impl StoredArticle {
         let mut cut = passage::split(&self.body);
         if cut.is_empty() {
             cut.push(passage::Passage {
-                text: self.title.clone(),
+                text: self.info.title.clone(),
                 line: 0,
             });
         }
@@ -159,12 +159,7 @@ impl StoredArticle {
             // No word spans white space, so a passage's words are the body's words there.
             let words = Words::new(&p.text).count() as u32;
             passages.push(StoredPassage {
-                article_id: self.article_id.clone(),
-                title: self.title.clone(),
-                date: self.date.clone(),
-                source: self.source.clone(),
-                url: self.url.clone(),
-                path: self.path.clone(),
+                article: self.info.clone(),
                 line,
                 ordinal: ordinal as u64,
                 shared_line,
@@ -339,12 +334,14 @@ impl Schema {
         let f = &self.fields;
         let date = text_of(doc, f.date);
         StoredArticle {
-            article_id: text_of(doc, f.article_id),
-            title: text_of(doc, f.title),
-            date: (!date.is_empty()).then_some(date),
-            source: text_of(doc, f.source),
-            url: text_of(doc, f.url),
-            path: text_of(doc, f.path),
+            info: ArticleInfo {
+                article_id: text_of(doc, f.article_id),
+                title: text_of(doc, f.title),
+                date: (!date.is_empty()).then_some(date),
+                source: text_of(doc, f.source),
+                url: text_of(doc, f.url),
+                path: text_of(doc, f.path),
+            },
             line: number_of(doc, f.line),
             body_has_lines: number_of(doc, f.body_has_lines) == 1,
             body: text_of(doc, f.body),

@@ -122,18 +122,18 @@ pub fn print_hit(out: &mut impl Write, hit: &Hit, first: bool) -> io::Result<()>
     }
     let p = &hit.passage;
     let untitled;
-    let heading = if p.title.is_empty() {
+    let heading = if p.article.title.is_empty() {
         untitled = untitled_heading(hit.article_lead.as_deref());
         untitled.as_str()
     } else {
-        p.title.as_str()
+        p.article.title.as_str()
     };
     let mut about = vec![heading];
-    if let Some(date) = &p.date {
+    if let Some(date) = &p.article.date {
         about.push(date);
     }
-    if !p.source.is_empty() {
-        about.push(&p.source);
+    if !p.article.source.is_empty() {
+        about.push(&p.article.source);
     }
     writeln!(
         out,
@@ -142,8 +142,8 @@ pub fn print_hit(out: &mut impl Write, hit: &Hit, first: bool) -> io::Result<()>
         about.join(" · "),
         hit.score
     )?;
-    let place = location(&p.path, p.line, p.ordinal, p.shared_line);
-    let (path, rest) = place.split_at(p.path.len());
+    let place = location(&p.article.path, p.line, p.ordinal, p.shared_line);
+    let (path, rest) = place.split_at(p.article.path.len());
     writeln!(out, "   {PATH}{path}{PATH:#}{LINE}{rest}{LINE:#}")?;
     match &hit.context {
         None => {
@@ -397,7 +397,7 @@ pub fn print_tokens(out: &mut impl Write, text: &str, tokens: &[AnalyzedToken]) 
 
 /// Prints a whole article (`zoek show`) for a person: metadata, then its passages.
 pub fn print_article(out: &mut impl Write, article: &Article) -> io::Result<()> {
-    let heading = if article.title.is_empty() {
+    let heading = if article.info.title.is_empty() {
         untitled_heading(
             article
                 .passages
@@ -406,18 +406,18 @@ pub fn print_article(out: &mut impl Write, article: &Article) -> io::Result<()> 
                 .map(|p| p.text.as_str()),
         )
     } else {
-        article.title.clone()
+        article.info.title.clone()
     };
     writeln!(out, "{TITLE}{heading}{TITLE:#}")?;
     let mut about: Vec<&str> = Vec::new();
-    if let Some(date) = &article.date {
+    if let Some(date) = &article.info.date {
         about.push(date);
     }
-    if !article.source.is_empty() {
-        about.push(&article.source);
+    if !article.info.source.is_empty() {
+        about.push(&article.info.source);
     }
-    if !article.url.is_empty() {
-        about.push(&article.url);
+    if !article.info.url.is_empty() {
+        about.push(&article.info.url);
     }
     if !about.is_empty() {
         writeln!(out, "{}", about.join(" · "))?;
@@ -431,7 +431,7 @@ pub fn print_article(out: &mut impl Write, article: &Article) -> io::Result<()> 
     writeln!(
         out,
         "{PATH}{}{PATH:#}{line}  {DIM}id {}{DIM:#}",
-        article.path, article.article_id
+        article.info.path, article.info.article_id
     )?;
     for passage in &article.passages {
         writeln!(out)?;
@@ -678,11 +678,14 @@ mod tests {
             rank: 1,
             score: 1.5,
             passage: crate::index::StoredPassage {
-                article_id: "a".into(),
-                title: "Titel".into(),
-                date: Some("2020-11-18".into()),
-                source: "Bron".into(),
-                path: "corpus/a.md".into(),
+                article: crate::index::ArticleInfo {
+                    article_id: "a".into(),
+                    title: "Titel".into(),
+                    date: Some("2020-11-18".into()),
+                    source: "Bron".into(),
+                    path: "corpus/a.md".into(),
+                    ..Default::default()
+                },
                 line: 7,
                 text: "over fraude".into(),
                 ..Default::default()

@@ -14,7 +14,7 @@ use super::words::{
     date_key_text, field_name, group_by_name, group_key_value, note_text, step_name,
 };
 use crate::analysis::AnalyzedToken;
-use crate::index::{BuildReport, IndexStats};
+use crate::index::{ArticleInfo, BuildReport, IndexStats};
 use crate::search::article::{Article, ArticlePassage};
 use crate::search::explain::{Explain, PartKind};
 use crate::search::highlight::Step;
@@ -92,18 +92,38 @@ struct SourceJson<'a> {
     articles: u64,
 }
 
+/// What a hit and an article line say of the article, in this order.
 #[derive(Serialize)]
-struct HitLine<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    qid: Option<&'a str>,
-    rank: usize,
-    score: f32,
+struct ArticleFields<'a> {
     article_id: &'a str,
     title: &'a str,
     date: Option<&'a str>,
     source: &'a str,
     url: &'a str,
     path: &'a str,
+}
+
+impl<'a> ArticleFields<'a> {
+    fn of(info: &'a ArticleInfo) -> Self {
+        ArticleFields {
+            article_id: &info.article_id,
+            title: &info.title,
+            date: info.date.as_deref(),
+            source: &info.source,
+            url: &info.url,
+            path: &info.path,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct HitLine<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qid: Option<&'a str>,
+    rank: usize,
+    score: f32,
+    #[serde(flatten)]
+    article: ArticleFields<'a>,
     line: u64,
     /// The passage's place in its article, 1 for the first.
     ordinal: u64,
@@ -239,12 +259,7 @@ impl<'a> HitLine<'a> {
             qid,
             rank: hit.rank,
             score: hit.score,
-            article_id: &p.article_id,
-            title: &p.title,
-            date: p.date.as_deref(),
-            source: &p.source,
-            url: &p.url,
-            path: &p.path,
+            article: ArticleFields::of(&p.article),
             line: p.line,
             ordinal: p.ordinal + 1,
             passage: &p.text,
@@ -279,12 +294,8 @@ struct SummaryLine<'a> {
 
 #[derive(Serialize)]
 struct ArticleLine<'a> {
-    article_id: &'a str,
-    title: &'a str,
-    date: Option<&'a str>,
-    source: &'a str,
-    url: &'a str,
-    path: &'a str,
+    #[serde(flatten)]
+    article: ArticleFields<'a>,
     passages: Vec<PassageJson<'a>>,
 }
 
@@ -367,12 +378,7 @@ pub fn print_article(out: &mut impl Write, article: &Article) -> io::Result<()> 
     write_line(
         out,
         &Line::Article(ArticleLine {
-            article_id: &article.article_id,
-            title: &article.title,
-            date: article.date.as_deref(),
-            source: &article.source,
-            url: &article.url,
-            path: &article.path,
+            article: ArticleFields::of(&article.info),
             passages: PassageJson::list(&article.passages),
         }),
     )
@@ -504,8 +510,11 @@ mod tests {
             rank: 1,
             score: 1.5,
             passage: StoredPassage {
-                article_id: "a".into(),
-                title: "Titel".into(),
+                article: ArticleInfo {
+                    article_id: "a".into(),
+                    title: "Titel".into(),
+                    ..ArticleInfo::default()
+                },
                 text: "over fraude".into(),
                 ..StoredPassage::default()
             },

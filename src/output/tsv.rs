@@ -58,13 +58,13 @@ pub fn print_hit(out: &mut impl Write, qid: Option<&str>, hit: &Hit) -> io::Resu
         &[
             hit.rank.to_string(),
             format!("{:.4}", hit.score),
-            cell(&p.article_id),
-            p.date.clone().unwrap_or_default(),
-            cell(&p.source),
-            cell(&p.path),
+            cell(&p.article.article_id),
+            p.article.date.clone().unwrap_or_default(),
+            cell(&p.article.source),
+            cell(&p.article.path),
             p.line.to_string(),
             (p.ordinal + 1).to_string(),
-            cell(&p.title),
+            cell(&p.article.title),
             cell(&p.text),
         ],
     )

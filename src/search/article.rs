@@ -11,7 +11,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 use super::highlight::highlight;
 use crate::analysis::DutchAnalyzer;
 use crate::index::schema::GroupKeys;
-use crate::index::{StoredArticle, StoredPassage, ZoekIndex};
+use crate::index::{ArticleInfo, StoredArticle, StoredPassage, ZoekIndex};
 use crate::query::Matcher;
 
 /// One passage of an article, with the query's matches in it.
@@ -27,15 +27,10 @@ pub struct ArticlePassage {
     pub highlights: Vec<(usize, usize)>,
 }
 
-/// An article as the index holds it.
+/// An article as the index holds it, its passages highlighted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
-    pub article_id: String,
-    pub title: String,
-    pub date: Option<String>,
-    pub source: String,
-    pub url: String,
-    pub path: String,
+    pub info: ArticleInfo,
     pub passages: Vec<ArticlePassage>,
 }
 
@@ -93,12 +88,7 @@ fn whole(index: &ZoekIndex, article: StoredArticle, matchers: &[Matcher]) -> Art
         .map(|p| highlighted(p, index.analyzer(), matchers))
         .collect();
     Article {
-        article_id: article.article_id,
-        title: article.title,
-        date: article.date,
-        source: article.source,
-        url: article.url,
-        path: article.path,
+        info: article.info,
         passages,
     }
 }
@@ -120,7 +110,7 @@ pub fn load(
     found.sort();
     for address in found {
         let article = stored(&searcher, index, address)?;
-        if article.article_id == article_id {
+        if article.info.article_id == article_id {
             return Ok(Some(whole(index, article, matchers)));
         }
     }

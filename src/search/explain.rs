@@ -139,7 +139,7 @@ fn matches(index: &ZoekIndex, compiled: &Compiled, passage: &StoredPassage) -> V
     word_matches(
         analyzer,
         &compiled.title_matchers,
-        &passage.title,
+        &passage.article.title,
         TextField::Title,
         &mut matches,
     );

@@ -472,7 +472,7 @@ fn load_hit(
     });
     let article_lead = passages
         .first()
-        .filter(|first| first.title.is_empty() && !first.text.is_empty())
+        .filter(|first| first.article.title.is_empty() && !first.text.is_empty())
         .map(|first| first.text.clone());
     let passage = passages[ordinal].clone();
     let highlights = highlight::highlight(analyzer, &compiled.matchers, &passage.text);

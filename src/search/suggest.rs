@@ -246,7 +246,7 @@ pub fn surface_forms(
     for (_, address) in sample {
         let doc: TantivyDocument = searcher.doc(address)?;
         let article = schema.stored_article(&doc);
-        for text in [article.title.as_str(), article.body.as_str()] {
+        for text in [article.info.title.as_str(), article.body.as_str()] {
             analyzer.analyze(text, |token| {
                 if token.term == term {
                     *counts

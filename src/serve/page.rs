@@ -319,15 +319,15 @@ fn hit(out: &mut String, search: &Search, hit: &Hit) {
     let p = &hit.passage;
     let ordinal = (p.ordinal + 1).to_string();
     let offset = search.options.offset.to_string();
-    let mut pairs = vec![("id", p.article_id.as_str())];
+    let mut pairs = vec![("id", p.article.article_id.as_str())];
     pairs.extend(search_pairs(search, &search.query, &offset));
     let link = format!("{}#p{ordinal}", href("/artikel", &pairs));
     let shown = snippet(&p.text, &hit.highlights, SNIPPET_CHARS);
     let _ = write!(
         out,
         "<li class=\"hit\">\n<h2><a href=\"{link}\">{}</a></h2>\n<p class=\"meta\">{}</p>\n<p class=\"passage\">{}</p>\n</li>\n",
-        escape(&heading(&p.title, hit.article_lead.as_deref())),
-        meta(p.date.as_deref(), &p.source, None),
+        escape(&heading(&p.article.title, hit.article_lead.as_deref())),
+        meta(p.article.date.as_deref(), &p.article.source, None),
         marked(&shown.text, &shown.highlights),
     );
 }
@@ -463,12 +463,16 @@ fn article_page(article: &Article, back: &Search) -> String {
         );
     }
     let lead = article.passages.first().map(|p| p.text.as_str());
-    let title = heading(&article.title, lead);
+    let title = heading(&article.info.title, lead);
     let _ = write!(
         main,
         "<article class=\"article\">\n<h1>{}</h1>\n<p class=\"meta\">{}</p>\n",
         escape(&title),
-        meta(article.date.as_deref(), &article.source, Some(&article.url)),
+        meta(
+            article.info.date.as_deref(),
+            &article.info.source,
+            Some(&article.info.url)
+        ),
     );
     for p in &article.passages {
         let _ = writeln!(

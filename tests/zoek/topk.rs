@@ -124,7 +124,7 @@ fn top_in(index: &ZoekIndex, query: &str, view: View, limit: usize) -> Vec<(Stri
             .into_iter()
             .map(|h| {
                 (
-                    format!("{}#{}", h.passage.article_id, h.passage.ordinal),
+                    format!("{}#{}", h.passage.article.article_id, h.passage.ordinal),
                     h.score.to_bits(),
                 )
             })
