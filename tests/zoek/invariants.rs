@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use zoek::analysis::words::Words;
 use zoek::analysis::{DutchAnalyzer, TokenKind, MAX_TERM_BYTES, PART_MARK};
 use zoek::corpus::passage::{self, MAX_PASSAGE_BYTES};
 use zoek::corpus::{self, FileRead};
@@ -119,6 +120,25 @@ pub fn check_passages(body: &str) {
         .collect();
     let original: String = body.chars().filter(|c| !c.is_whitespace()).collect();
     assert_eq!(kept, original, "text lost or reordered in {body:?}");
+    // A search scores a passage by the body's positions within it: cut at white space, the
+    // passages hold the body's words in order (unless a run without white space longer
+    // than a passage had to be cut).
+    if body
+        .split_whitespace()
+        .all(|run| run.len() <= MAX_PASSAGE_BYTES)
+    {
+        let words_of = |text: &str| -> Vec<String> {
+            Words::new(text)
+                .map(|w| text[w.start..w.end].to_string())
+                .collect()
+        };
+        let in_passages: Vec<String> = passages.iter().flat_map(|p| words_of(&p.text)).collect();
+        assert_eq!(
+            in_passages,
+            words_of(body),
+            "the passages' words are not the body's in {body:?}"
+        );
+    }
 }
 
 /// A query: parsing and compiling never panic; an error is a non-empty message with a place
