@@ -8,6 +8,7 @@
 //! found by its article's number and its place in it.
 
 use std::ops::Bound;
+use std::sync::Arc;
 
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
@@ -105,7 +106,8 @@ pub struct ArticleInfo {
 /// An article as the index stores it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoredArticle {
-    pub info: ArticleInfo,
+    /// Shared by its passages, not copied into each.
+    pub info: Arc<ArticleInfo>,
     /// 1-based line of the file where the article starts (the record's line for JSON).
     pub line: u64,
     body_has_lines: bool,
@@ -116,7 +118,7 @@ pub struct StoredArticle {
 /// A passage of a stored article.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoredPassage {
-    pub article: ArticleInfo,
+    pub article: Arc<ArticleInfo>,
     /// 1-based line of the file where the passage starts (the record's line for JSON).
     pub line: u64,
     /// Place in the article (0 for the first passage).
@@ -159,7 +161,7 @@ impl StoredArticle {
             // No word spans white space, so a passage's words are the body's words there.
             let words = Words::new(&p.text).count() as u32;
             passages.push(StoredPassage {
-                article: self.info.clone(),
+                article: Arc::clone(&self.info),
                 line,
                 ordinal: ordinal as u64,
                 shared_line,
@@ -334,14 +336,14 @@ impl Schema {
         let f = &self.fields;
         let date = text_of(doc, f.date);
         StoredArticle {
-            info: ArticleInfo {
+            info: Arc::new(ArticleInfo {
                 article_id: text_of(doc, f.article_id),
                 title: text_of(doc, f.title),
                 date: (!date.is_empty()).then_some(date),
                 source: text_of(doc, f.source),
                 url: text_of(doc, f.url),
                 path: text_of(doc, f.path),
-            },
+            }),
             line: number_of(doc, f.line),
             body_has_lines: number_of(doc, f.body_has_lines) == 1,
             body: text_of(doc, f.body),

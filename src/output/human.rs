@@ -678,14 +678,14 @@ mod tests {
             rank: 1,
             score: 1.5,
             passage: crate::index::StoredPassage {
-                article: crate::index::ArticleInfo {
+                article: std::sync::Arc::new(crate::index::ArticleInfo {
                     article_id: "a".into(),
                     title: "Titel".into(),
                     date: Some("2020-11-18".into()),
                     source: "Bron".into(),
                     path: "corpus/a.md".into(),
                     ..Default::default()
-                },
+                }),
                 line: 7,
                 text: "over fraude".into(),
                 ..Default::default()

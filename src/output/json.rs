@@ -510,11 +510,11 @@ mod tests {
             rank: 1,
             score: 1.5,
             passage: StoredPassage {
-                article: ArticleInfo {
+                article: std::sync::Arc::new(ArticleInfo {
                     article_id: "a".into(),
                     title: "Titel".into(),
                     ..ArticleInfo::default()
-                },
+                }),
                 text: "over fraude".into(),
                 ..StoredPassage::default()
             },

@@ -88,7 +88,7 @@ fn whole(index: &ZoekIndex, article: StoredArticle, matchers: &[Matcher]) -> Art
         .map(|p| highlighted(p, index.analyzer(), matchers))
         .collect();
     Article {
-        info: article.info,
+        info: std::sync::Arc::unwrap_or_clone(article.info),
         passages,
     }
 }

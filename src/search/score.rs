@@ -189,14 +189,14 @@ impl Features {
     pub fn of_passage(&self, passage: &StoredPassage) -> Features {
         let words = &passage.words;
         let mut tf = self.tf.clone();
+        // A term's positions are in order: the passage's are one slice of them.
         let positions: Vec<Vec<u32>> = self
             .positions
             .iter()
             .map(|all| {
-                all.iter()
-                    .filter(|p| words.contains(p))
-                    .map(|p| p - words.start)
-                    .collect()
+                let from = all.partition_point(|&p| p < words.start);
+                let to = all.partition_point(|&p| p < words.end);
+                all[from..to].iter().map(|p| p - words.start).collect()
             })
             .collect();
         for (t, within) in positions.iter().enumerate() {

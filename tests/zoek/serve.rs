@@ -154,6 +154,12 @@ pub fn unescape_link(link: &str) -> String {
     link.replace("&amp;", "&")
 }
 
+/// The link that follows the first `opening` (which ends where the link starts) in a page.
+fn link_after(body: &str, opening: &str) -> Option<String> {
+    let rest = body.split(opening).nth(1)?;
+    rest.split('"').next().map(unescape_link)
+}
+
 #[test]
 fn the_api_answers_what_the_command_line_prints() {
     let index = bundled_index();
@@ -306,13 +312,7 @@ fn the_page_searches_without_javascript() {
         .body
         .contains("<time datetime=\"2020-11-18\">18 november 2020</time>"));
     // The first result links to its article at the passage; the article page has it all.
-    let link = page
-        .body
-        .split("<h2><a href=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .map(unescape_link)
-        .expect("a result link");
+    let link = link_after(&page.body, "<h2><a href=\"").expect("a result link");
     assert!(link.starts_with("/artikel?id="), "{link}");
     let (link, anchor) = link.split_once('#').unwrap();
     let article = served.get(link);
@@ -333,12 +333,7 @@ fn the_page_searches_without_javascript() {
     assert!(filtered.body.contains("<option value=\"-date\" selected>"));
     let paged = served.get("/?q=de&n=2");
     assert!(paged.body.contains("Resultaten 1–2"));
-    let more = paged
-        .body
-        .split("class=\"more\" rel=\"next\" href=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .map(unescape_link)
+    let more = link_after(&paged.body, "class=\"more\" rel=\"next\" href=\"")
         .expect("a link to more results");
     let next = served.get(&more);
     assert!(next.body.contains("Resultaten 3–4"), "{more}");
