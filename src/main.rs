@@ -951,7 +951,8 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
         sort: narrow.sort.into(),
         context: narrow.context,
         explain: narrow.explain,
-        suggest: !narrow.no_suggest,
+        // TREC and TSV lines have no place for a suggestion: none is looked for.
+        suggest: !narrow.no_suggest && matches!(format, Format::Human | Format::Json),
         matching: narrow.matching.into(),
         group_by: narrow.by.map(GroupBy::from),
         feedback: narrow.feedback,

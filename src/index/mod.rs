@@ -23,5 +23,5 @@ pub use build::{build, BuildObserver, BuildOptions, BuildReport, RebuildReason, 
 pub use error::IndexError;
 pub use live::LiveIndex;
 pub use open::{open, recorded_meta, IndexMeta, ZoekIndex};
-pub use schema::{ArticleInfo, Schema, StoredArticle, StoredPassage, TextField};
+pub use schema::{ArticleIds, ArticleInfo, Schema, StoredArticle, StoredPassage, TextField};
 pub use stats::{stats, IndexStats};

@@ -18,6 +18,7 @@ use super::error::{ErrorKind, QueryError, QueryWarning};
 use super::filter::{DateRange, Filter};
 use super::lex::Scope;
 use super::parse::{auto_edits, Node, Text};
+use super::union::TermUnion;
 use super::vocab::{self, expansions, ExpandQuery, ExpansionCache, Pattern, MAX_EXPANSIONS};
 use crate::analysis::{AnalyzedToken, DutchAnalyzer, PrefixTerms, TokenKind, PART_MARK};
 use crate::index::schema::{filter_clause, source_key};
@@ -321,19 +322,17 @@ impl Compiled {
             }
         }
         let mut seen = std::collections::HashSet::new();
-        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut any: Vec<(Term, f32)> = Vec::new();
         for (term, weight) in terms {
             if !seen.insert(term) {
                 continue;
             }
             for (field, boost) in builder.fields_of(Scope::All) {
-                any.push((
-                    Occur::Should,
-                    boosted(term_query(field, term), weight * boost),
-                ));
+                any.push((Term::from_field_text(field, term), weight * boost));
             }
         }
-        let mut clauses = vec![(Occur::Must, combine(any))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(TermUnion::new(any)))];
         let items: Vec<&(Presence, Plan)> = match &self.plan {
             Plan::And(items) => items.iter().collect(),
             _ => Vec::new(),

@@ -5,7 +5,8 @@
 //! ([`Node`]), [`compile`] analyzes its words with the index's own Dutch analyzer into a
 //! [`Compiled`] query that builds the tantivy queries a search needs. [`filter`]
 //! owns the date and source syntax, [`vocab`] the expansion of fuzzy words and prefixes
-//! against the index's term dictionary. Errors carry where in the query they are.
+//! against the index's term dictionary, [`union`] the weighted union of terms that gathers a
+//! ranked search's candidates (searched for its top k by MaxScore). Errors carry where in the query they are.
 //!
 //! Syntax: words (ranked by default, all required in the strict mode), `OR` between
 //! alternatives, `-word` or `NOT word` to exclude, `"an exact phrase"`, `title:word` /
@@ -18,6 +19,7 @@ pub mod error;
 pub mod filter;
 mod lex;
 pub mod parse;
+mod union;
 pub mod vocab;
 
 pub use compile::{compile, Compiled, MatchMode, Matcher};

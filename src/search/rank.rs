@@ -6,6 +6,7 @@
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{Bm25StatisticsProvider, Query, Weight};
@@ -20,6 +21,7 @@ use crate::index::{Schema, TextField};
 #[derive(Debug, Clone, Copy)]
 pub struct Ranked {
     pub score: Score,
+    /// The article's date key; read only for an order by date.
     pub date: Option<i64>,
     /// The `article_key` of its article.
     pub article: u64,
@@ -50,11 +52,12 @@ fn by_date(newest_first: bool) -> impl Fn(&Ranked, &Ranked) -> Ordering {
     }
 }
 
-fn ranked(keys: &SortKeys, score: Score, address: DocAddress) -> Ranked {
+/// `address` as a ranked entry, its date read when `dated` (only an order by date needs it).
+fn ranked(keys: &SortKeys, score: Score, address: DocAddress, dated: bool) -> Ranked {
     let doc = address.doc_id;
     Ranked {
         score,
-        date: keys.date(doc),
+        date: if dated { keys.date(doc) } else { None },
         article: keys.article(doc),
         ordinal: 0,
         address,
@@ -90,6 +93,7 @@ fn rank_by(
         sort,
         average_length,
         exact,
+        entry: AtomicU32::new(Score::MIN.to_bits()),
     };
     let mut ranked = searcher.search(query, &best)?;
     ranked.sort_by(order(sort));
@@ -176,6 +180,30 @@ struct Best {
     average_length: Vec<(Field, f32)>,
     /// Whether block bounds are made safe (see [`bound_shortfall`]).
     exact: bool,
+    /// The lowest score that can still enter the best of the segments searched so far (the
+    /// bits of a score): a later segment's document must reach it too, so a segment starts
+    /// pruned by what the earlier ones found.
+    entry: AtomicU32,
+}
+
+impl Best {
+    /// The lowest score that can still enter, over all segments, once `own` is the
+    /// current segment's.
+    fn entry_score(&self, own: Option<Score>) -> Score {
+        let known = f32::from_bits(self.entry.load(AtomicOrdering::Relaxed));
+        match own {
+            Some(own) if own > known => {
+                // Raised, never lowered, whichever segment's thread gets there first.
+                let _ = self.entry.fetch_update(
+                    AtomicOrdering::Relaxed,
+                    AtomicOrdering::Relaxed,
+                    |bits| (f32::from_bits(bits) < own).then_some(own.to_bits()),
+                );
+                own
+            }
+            _ => known,
+        }
+    }
 }
 
 /// A ranked document ordered as its sort says, so that a max-heap holds the worst on top.
@@ -216,7 +244,12 @@ impl SegmentBest {
     /// Keeps the document if it is among the best so far.
     fn offer(&mut self, doc: DocId, score: Score) {
         let item = Keyed {
-            ranked: ranked(&self.keys, score, DocAddress::new(self.segment, doc)),
+            ranked: ranked(
+                &self.keys,
+                score,
+                DocAddress::new(self.segment, doc),
+                self.sort != SortOrder::Relevance,
+            ),
             sort: self.sort,
         };
         if self.heap.len() < self.limit {
@@ -282,12 +315,19 @@ impl Collector for Best {
             } else {
                 1.0
             };
-            weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+            let threshold = |entry: Score| {
+                if entry == Score::MIN {
+                    entry
+                } else {
+                    (entry / slack).next_down()
+                }
+            };
+            let start = threshold(self.entry_score(None));
+            weight.for_each_pruning(start, reader, &mut |doc, score| {
                 if is_alive(doc) {
                     best.offer(doc, score);
                 }
-                best.entry_score()
-                    .map_or(Score::MIN, |entry| (entry / slack).next_down())
+                threshold(self.entry_score(best.entry_score()))
             })?;
         } else {
             weight.for_each(reader, &mut |doc, score| {
@@ -347,6 +387,6 @@ impl<'a> SegmentKeys<'a> {
                 self.searcher.segment_reader(address.segment_ord),
             )?),
         };
-        Ok(ranked(keys, score, address))
+        Ok(ranked(keys, score, address, true))
     }
 }

@@ -1,10 +1,11 @@
 //! Running one query, from what the user typed to what the view asks for.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::{Searcher, SegmentOrdinal};
 
 use super::explain::Explain;
 use super::options::{SearchOptions, SortOrder, View};
@@ -14,7 +15,7 @@ use super::results::{Context, Found, Hit, Outcome, RankedArticle};
 use super::score::Words;
 use super::stored::Articles;
 use super::{article, explain, feedback, highlight, suggest, tally};
-use crate::index::{StoredPassage, ZoekIndex};
+use crate::index::{ArticleIds, StoredPassage, ZoekIndex};
 use crate::query::compile::ExpandError;
 use crate::query::{self, Compiled, MatchMode, QueryError};
 
@@ -102,7 +103,7 @@ pub fn run_streamed(
             Some(by) => Found::Groups(tally::tally(&searcher, query.as_ref(), by)?),
             None => Found::Count(rank::count(&searcher, query.as_ref())?),
         }),
-        (Some(ranking), view) => ranked_search(index, ranking, query.as_ref(), view, options)?,
+        (Some(ranking), view) => ranked_search(ranking, query.as_ref(), view, options)?,
         (None, view) => {
             let ranked = rank::rank(
                 &searcher,
@@ -112,7 +113,7 @@ pub fn run_streamed(
                 options.sort,
             )?;
             if view == View::Articles {
-                Gathered::Found(Found::Articles(ranked_articles(&searcher, index, &ranked)?))
+                Gathered::Found(Found::Articles(ranked_articles(&searcher, &ranked)?))
             } else {
                 let shown = matching_passages(
                     index,
@@ -314,20 +315,24 @@ fn finds_at_least(
     rank::count(searcher, query.as_ref()).is_ok_and(|count| count.articles >= n as u64)
 }
 
-/// Ranked articles by id, for TREC output and `zoek eval`.
-fn ranked_articles(
-    searcher: &Searcher,
-    index: &ZoekIndex,
-    ranked: &[Ranked],
-) -> tantivy::Result<Vec<RankedArticle>> {
+/// Ranked articles by id, for TREC output and `zoek eval`: ids from their fast column,
+/// each segment's opened once.
+fn ranked_articles(searcher: &Searcher, ranked: &[Ranked]) -> tantivy::Result<Vec<RankedArticle>> {
+    let mut ids: HashMap<SegmentOrdinal, ArticleIds> = HashMap::new();
     ranked
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let doc: TantivyDocument = searcher.doc(r.address)?;
+            let segment = r.address.segment_ord;
+            let ids = match ids.entry(segment) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => {
+                    new.insert(ArticleIds::open(searcher.segment_reader(segment))?)
+                }
+            };
             Ok(RankedArticle {
                 rank: i + 1,
-                article_id: index.schema().article_id(&doc),
+                article_id: ids.id(r.address.doc_id),
                 score: r.score,
             })
         })
@@ -340,7 +345,6 @@ const FILL_ARTICLES_PER_PASSAGE: usize = 4;
 
 /// A ranked search of plain words: the view's articles, or passages of them.
 fn ranked_search<'a>(
-    index: &ZoekIndex,
     ranking: &'a Ranking<'a>,
     candidates: &dyn Query,
     view: View,
@@ -351,7 +355,7 @@ fn ranked_search<'a>(
         let articles = ranking.articles(candidates, ranked_limit(options))?;
         let ranked: Vec<Ranked> = articles.iter().map(|a| a.ranked).collect();
         return Ok(Gathered::Found(Found::Articles(ranked_articles(
-            searcher, index, &ranked,
+            searcher, &ranked,
         )?)));
     }
     let per_article = view == View::ArticlesWithPassage;
