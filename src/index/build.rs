@@ -786,9 +786,13 @@ impl Run<'_> {
                 pass.writer.delete_term(self.schema.file_term(&id));
             }
         } else {
-            for record in gone.iter().filter(|r| r.docs() > 0) {
-                let key = record_key(&id, record.line(), record.hash());
-                pass.writer.delete_term(self.schema.record_term(key));
+            let keys: HashSet<u64> = gone
+                .iter()
+                .filter(|r| r.docs() > 0)
+                .map(|r| record_key(&id, r.line(), r.hash()))
+                .collect();
+            if !keys.is_empty() {
+                pass.writer.delete_query(self.schema.records_keyed(keys))?;
             }
         }
         for record in &gone {

@@ -1,6 +1,7 @@
 //! The index: its schema ([`schema`]), its file list ([`manifest`]), building it from a
 //! corpus ([`build`]), opening the live generation for searching ([`open`]) and following
-//! it as builds commit ([`live`]), and what it holds ([`stats`]).
+//! it as builds commit ([`live`]), what it holds ([`stats`]), and the query that finds the
+//! documents of changed JSON Lines records ([`keyed`]).
 //!
 //! An index folder holds generations: a full build writes a complete tantivy index into a
 //! fresh `gen-*` folder and then atomically replaces the `CURRENT` file that names the live
@@ -12,6 +13,7 @@ pub mod build;
 pub mod check;
 mod disk;
 pub mod error;
+mod keyed;
 pub mod live;
 pub mod manifest;
 pub mod open;

@@ -26,7 +26,8 @@ use crate::analysis::{self, Analysis, DutchAnalyzer};
 /// 5: hyphenated numbers stay apart. 6: JSON Lines records carry a record key, ids keep
 /// every byte of a file name, the file list counts documents and remembers failures.
 /// 7: one document per article, its body stored once; passages are cut when shown.
-/// 8: article ids in a fast column (read without decompressing the stored article).
+/// 8: article ids in a fast column (read without decompressing the stored article), a
+/// record's key a fast field instead of a term.
 pub(super) const FORMAT_VERSION: u32 = 8;
 
 /// What a build records about itself next to the tantivy files.

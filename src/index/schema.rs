@@ -7,6 +7,7 @@
 //! shown ([`StoredArticle::passages`]), with the same rules as at indexing, so a passage is
 //! found by its article's number and its place in it.
 
+use std::collections::HashSet;
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{DocId, IndexSettings, SegmentReader, TantivyDocument, Term};
 use time::Date;
 
+use super::keyed::KeySetQuery;
 use crate::analysis::words::Words;
 use crate::analysis::{self, DutchAnalyzer};
 use crate::corpus::passage;
@@ -35,6 +37,7 @@ pub enum TextField {
 
 const ARTICLE_KEY: &str = "article_key";
 const ARTICLE_ID: &str = "article_id";
+const RECORD_KEY: &str = "record_key";
 const DATE_KEY: &str = "date_key";
 const SOURCE: &str = "source";
 const LINE: &str = "line";
@@ -193,12 +196,8 @@ impl Schema {
             // decompressing the stored articles (a quarter of a batch's time when they were).
             article_id: builder.add_text_field(ARTICLE_ID, STORED | FAST),
             file: builder.add_text_field("file", STRING),
-            // Indexed without field norms: no byte per document for a field that is never
-            // scored.
-            record_key: builder.add_u64_field(
-                "record_key",
-                tantivy::schema::NumericOptions::default().set_indexed(),
-            ),
+            // A fast field, not a term for each record (see `keyed`).
+            record_key: builder.add_u64_field(RECORD_KEY, FAST),
             article_key: builder.add_u64_field(ARTICLE_KEY, FAST),
             date: builder.add_text_field("date", STORED),
             date_key: builder.add_i64_field(DATE_KEY, INDEXED | FAST),
@@ -319,9 +318,9 @@ impl Schema {
         Term::from_field_text(self.fields.file, file)
     }
 
-    /// The term that marks every document of one JSON Lines record (see [`record_key`]).
-    pub fn record_term(&self, key: u64) -> Term {
-        Term::from_field_u64(self.fields.record_key, key)
+    /// Every document of the JSON Lines records with these keys (see [`record_key`]).
+    pub fn records_keyed(&self, keys: HashSet<u64>) -> Box<dyn Query> {
+        Box::new(KeySetQuery::new(RECORD_KEY, keys))
     }
 
     /// The name of an indexed field (for explanations).
