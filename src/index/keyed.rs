@@ -8,10 +8,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use tantivy::columnar::Column;
 use tantivy::query::{
     BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
-use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError};
+use tantivy::{BitSet, DocId, Score, SegmentReader, TantivyError};
 
 /// Documents whose `column` holds one of `keys`.
 #[derive(Clone, Debug)]
@@ -27,6 +28,13 @@ impl KeySetQuery {
             keys: Arc::new(keys),
         }
     }
+
+    /// Whether `doc` of `column` holds one of the keys.
+    fn holds(&self, column: &Column<u64>, doc: DocId) -> bool {
+        column
+            .first(doc)
+            .is_some_and(|key| self.keys.contains(&key))
+    }
 }
 
 impl Query for KeySetQuery {
@@ -35,32 +43,18 @@ impl Query for KeySetQuery {
     }
 }
 
-impl KeySetQuery {
-    /// The documents of `segment` with one of the keys.
-    fn matches(&self, segment: &SegmentReader) -> tantivy::Result<BitSet> {
-        let column = segment.fast_fields().u64(self.column)?;
-        let mut found = BitSet::with_max_value(segment.max_doc());
-        for doc in 0..segment.max_doc() {
-            if column
-                .first(doc)
-                .is_some_and(|key| self.keys.contains(&key))
-            {
-                found.insert(doc);
-            }
-        }
-        Ok(found)
-    }
-}
-
 impl Weight for KeySetQuery {
     fn scorer(&self, segment: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let found = BitSetDocSet::from(self.matches(segment)?);
-        Ok(Box::new(ConstScorer::new(found, boost)))
+        let column = segment.fast_fields().u64(self.column)?;
+        let mut found = BitSet::with_max_value(segment.max_doc());
+        for doc in (0..segment.max_doc()).filter(|&doc| self.holds(&column, doc)) {
+            found.insert(doc);
+        }
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(found), boost)))
     }
 
     fn explain(&self, segment: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut found = BitSetDocSet::from(self.matches(segment)?);
-        if found.seek(doc) == doc {
+        if self.holds(&segment.fast_fields().u64(self.column)?, doc) {
             Ok(Explanation::new("key in the set", 1.0))
         } else {
             Err(TantivyError::InvalidArgument(format!(

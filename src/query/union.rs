@@ -16,17 +16,14 @@
 //! the bookkeeping cost more than it saved (0.77 s against 0.73 s of CPU for the 1,462
 //! queries of `bench/speed.sh` at 100,000 articles).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Explanation,
-    Occur, Query, Scorer, TermQuery, Weight,
+    Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Explanation, Occur, Query, Scorer,
+    TermQuery, Weight,
 };
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
 /// Articles holding any of the terms, each term's BM25 times its boost summed.
 #[derive(Clone, Debug)]
@@ -40,8 +37,8 @@ impl TermUnion {
         TermUnion { terms }
     }
 
-    /// The same query as tantivy's boolean of boosted term clauses, which serves everything
-    /// but the pruned top-k search (counting, filtering, explaining, date order).
+    /// The same query as tantivy's boolean of boosted term clauses, for counting (no scores,
+    /// no bounds to prune by).
     fn boolean(&self) -> BooleanQuery {
         BooleanQuery::new(
             self.terms
@@ -64,37 +61,24 @@ impl TermUnion {
 impl Query for TermUnion {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let EnableScoring::Enabled {
-            searcher,
             statistics_provider,
+            ..
         } = enable_scoring
         else {
-            return Ok(Box::new(TermUnionWeight {
-                boolean: self.boolean().weight(enable_scoring)?,
-                scored: None,
-            }));
+            // Counting: tantivy's boolean of the same terms, unscored.
+            return self.boolean().weight(enable_scoring);
         };
-        // The boolean weighs the same terms again: each term's statistics are looked up once.
-        let statistics = Remembered {
-            inner: statistics_provider,
-            doc_freqs: RefCell::default(),
-        };
-        let scored = self
+        let terms = self
             .terms
             .iter()
             .map(|(term, boost)| {
                 // As tantivy's term query weighs one term, so the scores are its.
-                let weight = Bm25Weight::for_terms(&statistics, std::slice::from_ref(term))?;
+                let weight =
+                    Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term))?;
                 Ok((term.clone(), weight.boost_by(*boost)))
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let boolean = self.boolean().weight(EnableScoring::Enabled {
-            searcher,
-            statistics_provider: &statistics,
-        })?;
-        Ok(Box::new(TermUnionWeight {
-            boolean,
-            scored: Some(scored),
-        }))
+        Ok(Box::new(TermUnionWeight { terms }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -104,79 +88,18 @@ impl Query for TermUnion {
     }
 }
 
-/// Statistics that remember each term's document frequency.
-struct Remembered<'a> {
-    inner: &'a dyn Bm25StatisticsProvider,
-    doc_freqs: RefCell<HashMap<Term, u64>>,
-}
-
-impl Bm25StatisticsProvider for Remembered<'_> {
-    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        self.inner.total_num_tokens(field)
-    }
-
-    fn total_num_docs(&self) -> tantivy::Result<u64> {
-        self.inner.total_num_docs()
-    }
-
-    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        if let Some(&known) = self.doc_freqs.borrow().get(term) {
-            return Ok(known);
-        }
-        let doc_freq = self.inner.doc_freq(term)?;
-        self.doc_freqs.borrow_mut().insert(term.clone(), doc_freq);
-        Ok(doc_freq)
-    }
-}
-
+/// Each term with its boosted BM25 weight.
 struct TermUnionWeight {
-    boolean: Box<dyn Weight>,
-    /// Each term with its boosted BM25 weight, when scoring.
-    scored: Option<Vec<(Term, Bm25Weight)>>,
+    terms: Vec<(Term, Bm25Weight)>,
 }
 
-impl Weight for TermUnionWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        self.boolean.scorer(reader, boost)
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.boolean.explain(reader, doc)
-    }
-
-    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
-        self.boolean.count(reader)
-    }
-
-    fn for_each(
-        &self,
-        reader: &SegmentReader,
-        callback: &mut dyn FnMut(DocId, Score),
-    ) -> tantivy::Result<()> {
-        self.boolean.for_each(reader, callback)
-    }
-
-    fn for_each_no_score(
-        &self,
-        reader: &SegmentReader,
-        callback: &mut dyn FnMut(&[DocId]),
-    ) -> tantivy::Result<()> {
-        self.boolean.for_each_no_score(reader, callback)
-    }
-
-    fn for_each_pruning(
-        &self,
-        threshold: Score,
-        reader: &SegmentReader,
-        callback: &mut dyn FnMut(DocId, Score) -> Score,
-    ) -> tantivy::Result<()> {
-        let Some(scored) = &self.scored else {
-            return self.boolean.for_each_pruning(threshold, reader, callback);
-        };
-        let mut clauses = Vec::with_capacity(scored.len());
-        for (term, weight) in scored {
+impl TermUnionWeight {
+    /// The clauses of the terms `segment` holds, their weights times `boost`.
+    fn clauses(&self, segment: &SegmentReader, boost: Score) -> tantivy::Result<Vec<Clause>> {
+        let mut clauses = Vec::with_capacity(self.terms.len());
+        for (term, weight) in &self.terms {
             let field = term.field();
-            let Some(postings) = reader
+            let Some(postings) = segment
                 .inverted_index(field)?
                 .read_postings(term, IndexRecordOption::WithFreqs)?
             else {
@@ -185,14 +108,53 @@ impl Weight for TermUnionWeight {
             if postings.doc() == TERMINATED {
                 continue;
             }
+            let weight = if boost == 1.0 {
+                weight.clone()
+            } else {
+                weight.boost_by(boost)
+            };
             clauses.push(Clause {
                 postings,
-                norms: reader.get_fieldnorms_reader(field)?,
+                norms: segment.get_fieldnorms_reader(field)?,
                 bound: weight.max_score(),
-                weight: weight.clone(),
+                weight,
             });
         }
-        max_score(clauses, threshold, callback);
+        Ok(clauses)
+    }
+}
+
+impl Weight for TermUnionWeight {
+    /// Every document of the union, in order (beside filters, and to explain).
+    fn scorer(&self, segment: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(Union::new(self.clauses(segment, boost)?)))
+    }
+
+    fn explain(&self, segment: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut union = Union::new(self.clauses(segment, 1.0)?);
+        if union.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document {doc} holds none of the terms"
+            )));
+        }
+        let mut explanation = Explanation::new("sum of the terms' BM25", union.score());
+        for clause in union.clauses.iter().filter(|clause| clause.doc() == doc) {
+            explanation.add_detail(
+                clause
+                    .weight
+                    .explain(clause.norms.fieldnorm_id(doc), clause.postings.term_freq()),
+            );
+        }
+        Ok(explanation)
+    }
+
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        segment: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        max_score(self.clauses(segment, 1.0)?, threshold, callback);
         Ok(())
     }
 }
@@ -215,6 +177,69 @@ impl Clause {
         let doc = self.postings.doc();
         self.weight
             .score(self.norms.fieldnorm_id(doc), self.postings.term_freq())
+    }
+}
+
+/// The clauses as one scorer, unpruned: each document any of them holds, scored by the sum.
+struct Union {
+    clauses: Vec<Clause>,
+    doc: DocId,
+}
+
+impl Union {
+    fn new(clauses: Vec<Clause>) -> Union {
+        let doc = clauses.iter().map(Clause::doc).min().unwrap_or(TERMINATED);
+        Union { clauses, doc }
+    }
+
+    /// Moves to the lowest document of the clauses.
+    fn settle(&mut self) -> DocId {
+        self.doc = self
+            .clauses
+            .iter()
+            .map(Clause::doc)
+            .min()
+            .unwrap_or(TERMINATED);
+        self.doc
+    }
+}
+
+impl DocSet for Union {
+    fn advance(&mut self) -> DocId {
+        for clause in &mut self.clauses {
+            if clause.doc() == self.doc {
+                clause.postings.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        for clause in &mut self.clauses {
+            if clause.doc() < target {
+                clause.postings.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.clauses.iter().map(|c| c.postings.size_hint()).sum()
+    }
+}
+
+impl Scorer for Union {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        self.clauses
+            .iter()
+            .filter(|clause| clause.doc() == doc)
+            .map(Clause::score)
+            .sum()
     }
 }
 
@@ -382,6 +407,61 @@ mod tests {
         assert_eq!(top[0].1.doc_id, 9_000, "{top:?}");
     }
 
+    fn scoring(searcher: &tantivy::Searcher) -> EnableScoring<'_> {
+        EnableScoring::enabled_from_searcher(searcher)
+    }
+
+    /// Every document `weight` matches with its score, best first.
+    fn every_score(
+        searcher: &tantivy::Searcher,
+        weight: tantivy::Result<Box<dyn Weight>>,
+    ) -> Vec<(Score, tantivy::DocAddress)> {
+        let weight = weight.unwrap();
+        let mut all = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            weight
+                .for_each(reader, &mut |doc, score| {
+                    all.push((score, tantivy::DocAddress::new(ord as u32, doc)))
+                })
+                .unwrap();
+        }
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        all
+    }
+
+    /// Unpruned (beside a filter), the union finds what tantivy's boolean of the same terms
+    /// finds, with the same scores.
+    #[test]
+    fn the_unpruned_union_is_tantivys_boolean() {
+        let (index, title, body) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let union = TermUnion::new(vec![
+            (Term::from_field_text(title, "c"), 2.0),
+            (Term::from_field_text(body, "c"), 1.0),
+            (Term::from_field_text(body, "g"), 0.25),
+            (Term::from_field_text(body, "h"), 0.4),
+        ]);
+        // In document order: scores summed in another order may differ in the last bit.
+        let by_address = |mut all: Vec<(Score, tantivy::DocAddress)>| {
+            all.sort_by_key(|&(_, address)| address);
+            all
+        };
+        let ours = by_address(every_score(&searcher, union.weight(scoring(&searcher))));
+        let tantivys = by_address(every_score(
+            &searcher,
+            union.boolean().weight(scoring(&searcher)),
+        ));
+        assert!(!ours.is_empty());
+        assert_eq!(ours.len(), tantivys.len());
+        for ((a, x), (b, y)) in ours.iter().zip(&tantivys) {
+            assert_eq!(x, y);
+            assert!(
+                (a - b).abs() <= 1e-4 * b.abs().max(1.0),
+                "{x:?}: {a} against {b}"
+            );
+        }
+    }
+
     #[test]
     fn the_top_k_is_tantivys_exhaustive_top_k() {
         let (index, title, body) = index();
@@ -410,19 +490,8 @@ mod tests {
                 let pruned = searcher
                     .search(&union, &TopDocs::with_limit(k).order_by_score())
                     .unwrap();
-                // Every matching document scored, none pruned.
-                let mut all: Vec<(Score, tantivy::DocAddress)> = Vec::new();
-                let weight = union
-                    .weight(EnableScoring::enabled_from_searcher(&searcher))
-                    .unwrap();
-                for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-                    weight
-                        .for_each(reader, &mut |doc, score| {
-                            all.push((score, tantivy::DocAddress::new(ord as u32, doc)))
-                        })
-                        .unwrap();
-                }
-                all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                // Every matching document scored by tantivy's own union, none pruned.
+                let all = every_score(&searcher, union.boolean().weight(scoring(&searcher)));
                 assert!(all.len() > k, "{words:?}: more matches than k");
                 // The k-th score decides; documents tied with it may stand either way.
                 let kth = all[k - 1].0;

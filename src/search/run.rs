@@ -117,7 +117,6 @@ pub fn run_streamed(
             } else {
                 let shown = matching_passages(
                     index,
-                    &searcher,
                     &articles,
                     &compiled,
                     &ranked,
@@ -208,7 +207,6 @@ enum Gathered<'a> {
 /// article with `per_article`; at most `limit`.
 fn matching_passages(
     index: &ZoekIndex,
-    searcher: &Searcher,
     read: &Articles,
     compiled: &Compiled,
     articles: &[Ranked],
@@ -217,7 +215,7 @@ fn matching_passages(
 ) -> tantivy::Result<Vec<Ranked>> {
     let ranking = match compiled.ranked_words() {
         Some(words) => Some(Ranking::new(
-            searcher,
+            read.searcher(),
             index.schema(),
             read,
             Words::new(&words),
