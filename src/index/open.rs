@@ -28,7 +28,8 @@ use crate::analysis::{self, Analysis, DutchAnalyzer};
 /// 7: one document per article, its body stored once; passages are cut when shown.
 /// 8: article ids in a fast column (read without decompressing the stored article), a
 /// record's key a fast field instead of a term.
-pub(super) const FORMAT_VERSION: u32 = 8;
+/// 9: article ids packed into a u64 fast column (a string column scanned its dictionary).
+pub(super) const FORMAT_VERSION: u32 = 9;
 
 /// What a build records about itself next to the tantivy files.
 #[derive(Debug, Clone, Serialize, Deserialize)]
