@@ -571,6 +571,39 @@ fn number_of(doc: &TantivyDocument, field: Field) -> u64 {
         .unwrap_or_default()
 }
 
+/// Small indexes for the tests of other modules.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// An index in memory of articles given as (id, body), one segment for each batch.
+    pub fn index_of(batches: &[Vec<(&str, &str)>]) -> tantivy::Result<(Schema, tantivy::Index)> {
+        let schema = Schema::new();
+        let index = tantivy::Index::create_in_ram(schema.tantivy().clone());
+        analysis::register(&index, &DutchAnalyzer::new(analysis::Analysis::Stemmed));
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
+        for batch in batches {
+            for (id, body) in batch {
+                let article = Article {
+                    id: id.to_string(),
+                    title: String::new(),
+                    date: None,
+                    source: String::new(),
+                    url: String::new(),
+                    path: String::new(),
+                    line: 1,
+                    body_has_lines: false,
+                    body: body.to_string(),
+                    explicit_id: true,
+                };
+                writer.add_document(schema.article_document(&article, 1, "f", "", None))?;
+            }
+            writer.commit()?;
+        }
+        Ok((schema, index))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,7 +618,16 @@ mod tests {
 
     #[test]
     fn a_packed_id_unpacks_to_itself() {
-        for id in ["", "a", "1234567", "12345678", "123456789", "één-artikel.md", "x\0", "\0"] {
+        for id in [
+            "",
+            "a",
+            "1234567",
+            "12345678",
+            "123456789",
+            "één-artikel.md",
+            "x\0",
+            "\0",
+        ] {
             assert_eq!(unpack_id(pack_id(id)), id);
         }
         assert_eq!(pack_id("12345678").count(), 1);
@@ -595,34 +637,23 @@ mod tests {
 
     #[test]
     fn packed_ids_survive_a_merge_in_order() -> tantivy::Result<()> {
-        let schema = Schema::new();
-        let index = tantivy::Index::create_in_ram(schema.tantivy().clone());
-        analysis::register(&index, &DutchAnalyzer::new(analysis::Analysis::Stemmed));
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
-        let ids = ["zz-laatste-maar-eerst.jsonl:1", "a", "", "middel-lang-id-17"];
+        let ids = [
+            "zz-laatste-maar-eerst.jsonl:1",
+            "a",
+            "",
+            "middel-lang-id-17",
+        ];
         // One segment for each article, merged into one: the values of a document keep
         // their order through the merge.
-        for id in ids {
-            let article = Article {
-                id: id.to_string(),
-                title: String::new(),
-                date: None,
-                source: String::new(),
-                url: String::new(),
-                path: String::new(),
-                line: 1,
-                body_has_lines: false,
-                body: "tekst".to_string(),
-                explicit_id: true,
-            };
-            writer.add_document(schema.article_document(&article, 1, "f", "", None))?;
-            writer.commit()?;
-        }
+        let batches: Vec<Vec<(&str, &str)>> = ids.iter().map(|&id| vec![(id, "tekst")]).collect();
+        let (schema, index) = testing::index_of(&batches)?;
         let segments = index.searchable_segment_ids()?;
         assert_eq!(segments.len(), ids.len());
-        writer.merge(&segments).wait()?;
-        let reader = index.reader()?;
-        let searcher = reader.searcher();
+        index
+            .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?
+            .merge(&segments)
+            .wait()?;
+        let searcher = index.reader()?.searcher();
         assert_eq!(searcher.segment_readers().len(), 1);
         let segment = searcher.segment_reader(0);
         let packed = ArticleIds::open(segment)?;
