@@ -571,12 +571,13 @@ fn number_of(doc: &TantivyDocument, field: Field) -> u64 {
         .unwrap_or_default()
 }
 
-/// Small indexes for the tests of other modules.
 #[cfg(test)]
-pub(crate) mod testing {
+pub(crate) mod tests {
     use super::*;
+    use time::macros::date;
 
-    /// An index in memory of articles given as (id, body), one segment for each batch.
+    /// An index in memory of articles given as (id, body), one segment for each batch (for
+    /// the tests of other modules too).
     pub fn index_of(batches: &[Vec<(&str, &str)>]) -> tantivy::Result<(Schema, tantivy::Index)> {
         let schema = Schema::new();
         let index = tantivy::Index::create_in_ram(schema.tantivy().clone());
@@ -602,12 +603,6 @@ pub(crate) mod testing {
         }
         Ok((schema, index))
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
 
     #[test]
     fn article_key_is_stable() {
@@ -646,7 +641,7 @@ mod tests {
         // One segment for each article, merged into one: the values of a document keep
         // their order through the merge.
         let batches: Vec<Vec<(&str, &str)>> = ids.iter().map(|&id| vec![(id, "tekst")]).collect();
-        let (schema, index) = testing::index_of(&batches)?;
+        let (schema, index) = index_of(&batches)?;
         let segments = index.searchable_segment_ids()?;
         assert_eq!(segments.len(), ids.len());
         index

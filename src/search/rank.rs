@@ -504,7 +504,8 @@ mod tests {
     use tantivy::query::{AllQuery, BooleanQuery, Occur};
 
     use super::*;
-    use crate::index::schema::{article_key, testing};
+    use crate::index::schema::article_key;
+    use crate::index::schema::tests::index_of;
 
     /// Articles that all score the same, but for a few lifted ones, in three segments and
     /// in no order of their keys: the best k are the lifted ones and then the others, ties
@@ -519,7 +520,7 @@ mod tests {
             .chunks(100)
             .map(|chunk| chunk.iter().map(|id| (id.as_str(), "tekst")).collect())
             .collect();
-        let (schema, index) = testing::index_of(&batches)?;
+        let (schema, index) = index_of(&batches)?;
         let searcher = index.reader()?.searcher();
         assert_eq!(searcher.segment_readers().len(), 3);
         let lifted: Vec<&String> = ids.iter().step_by(7).collect();
