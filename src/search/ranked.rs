@@ -30,8 +30,6 @@ pub const POOL: usize = 50;
 /// The first articles of the passage view may show this many passages; the rest one.
 const TOP_ARTICLES: usize = 3;
 const PASSAGES_OF_TOP_ARTICLES: usize = 2;
-/// Articles whose passages are scored at a time, while the passage view fills up.
-pub const ARTICLES_AT_A_TIME: usize = 8;
 
 /// One ranked article: its rank entry (score, keys, address) and, when it was rescored,
 /// what it holds of the query.
@@ -271,10 +269,28 @@ impl<'a> Ranking<'a> {
         // Passages past an article's share, shown only when every article has had its turn.
         let mut more = Vec::new();
         let mut without_words = Vec::new();
-        for (chunk_at, chunk) in articles.chunks(ARTICLES_AT_A_TIME).enumerate() {
+        let share = |rank: usize| {
+            if !per_article && rank < TOP_ARTICLES {
+                PASSAGES_OF_TOP_ARTICLES
+            } else {
+                1
+            }
+        };
+        let mut from = 0;
+        while from < articles.len() && shown.len() < limit {
+            // As many articles as fill the view if each gives its share: an article's text is
+            // read and cut to score its passages, so none is read that the view does not need
+            // unless one falls short.
+            let mut to = from;
+            let mut expected = shown.len();
+            while to < articles.len() && expected < limit {
+                expected += share(to);
+                to += 1;
+            }
+            let chunk = &articles[from..to];
             let scored = self.passages_of(chunk)?;
             for (i, article) in chunk.iter().enumerate() {
-                let rank = chunk_at * ARTICLES_AT_A_TIME + i;
+                let rank = from + i;
                 let passages = scored
                     .get(&article.ranked.article)
                     .map_or(&[][..], Vec::as_slice);
@@ -294,22 +310,13 @@ impl<'a> Ranking<'a> {
                     }
                     continue;
                 }
-                let cap = if per_article {
-                    1
-                } else if rank < TOP_ARTICLES {
-                    PASSAGES_OF_TOP_ARTICLES
-                } else {
-                    1
-                };
                 let mut matched = matched.into_iter().map(with_score);
-                shown.extend(matched.by_ref().take(cap));
+                shown.extend(matched.by_ref().take(share(rank)));
                 if !per_article {
                     more.extend(matched);
                 }
             }
-            if shown.len() >= limit {
-                break;
-            }
+            from = to;
         }
         let complete = shown.len() >= limit;
         shown.extend(more);

@@ -200,6 +200,10 @@ enum Gathered<'a> {
     Found(Found),
 }
 
+/// Articles whose passages are read and scored at a time while the strict modes' listing
+/// fills up (each article lists every passage that holds a match).
+const ARTICLES_AT_A_TIME: usize = 8;
+
 /// The passages of ranked `articles` that hold a match, the articles in their order and
 /// each one's best passages first (scored as the ranked search scores passages when the
 /// query is plain words, else by how often its words match); an article none of whose
@@ -223,7 +227,7 @@ fn matching_passages(
         None => None,
     };
     let mut shown = Vec::new();
-    for chunk in articles.chunks(ranked::ARTICLES_AT_A_TIME) {
+    for chunk in articles.chunks(ARTICLES_AT_A_TIME) {
         let scored = match &ranking {
             Some(ranking) => ranking.passages_of(
                 &chunk
