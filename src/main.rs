@@ -958,7 +958,17 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
         feedback: narrow.feedback,
     };
     let index = args.index.open()?;
-    let mut out = anstream::AutoStream::new(io::stdout().lock(), color_choice(args.color));
+    // On a terminal each line goes out as it is printed; elsewhere a query's output goes out
+    // in blocks and whole when the query ends, so a program that feeds queries one at a time
+    // still reads each answer (a write for every line was a tenth of a one-shot search's
+    // system calls).
+    let stdout = io::stdout();
+    let sink: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(stdout.lock())
+    } else {
+        Box::new(io::BufWriter::new(stdout.lock()))
+    };
+    let mut out = anstream::AutoStream::new(sink, color_choice(args.color));
     let mut failed = false;
     let mut found = false;
     let mut header = true;
@@ -1022,6 +1032,7 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
             continue;
         }
         printer.finish(&mut out, &outcome)?;
+        out.flush()?;
         header = false;
     }
     out.flush()?;
