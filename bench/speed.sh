@@ -82,10 +82,11 @@ for run in $(seq "$runs"); do
     timed ceiling-batch "$run" "$bench" ceiling-search --index "$work/ceiling-index" \
         --queries "$work/batch-queries.txt" >/dev/null
 done
-"$bench" oneshot --runs 21 -- "$zoek" search --index "$work/zoek-index" $oneshot_query \
-    >"$work/oneshot-zoek.json"
-"$bench" oneshot --runs 21 -- "$bench" ceiling-search --index "$work/ceiling-index" $oneshot_query \
-    >"$work/oneshot-ceiling.json"
+# The two take turns, so that a machine slowing down meanwhile slows both alike.
+"$bench" oneshot --runs 31 -- "$zoek" search --index "$work/zoek-index" $oneshot_query \
+    --- "$bench" ceiling-search --index "$work/ceiling-index" $oneshot_query >"$work/oneshot.jsonl"
+sed -n 1p "$work/oneshot.jsonl" >"$work/oneshot-zoek.json"
+sed -n 2p "$work/oneshot.jsonl" >"$work/oneshot-ceiling.json"
 
 ended=$(date +%s.%N)
 python3 - "$work" "$articles" "$layout" "$(wc -l <"$work/queries.txt")" \

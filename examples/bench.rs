@@ -5,7 +5,7 @@
 //! cargo run --release --example bench -- ceiling-index --corpus DIR --index DIR
 //! cargo run --release --example bench -- latency --zoek DIR --ceiling DIR --queries FILE
 //! cargo run --release --example bench -- ceiling-search --index DIR (--queries FILE | QUERY)
-//! cargo run --release --example bench -- oneshot --runs 21 -- COMMAND ARGS...
+//! cargo run --release --example bench -- oneshot --runs 21 -- COMMAND ARGS... [--- COMMAND ARGS...]
 //! cargo run --release --example bench -- analyze --corpus DIR
 //! cargo run --release --example bench -- terms --index DIR
 //! cargo run --release --example bench -- deleted-docs --index DIR
@@ -24,7 +24,8 @@
 //! tantivy's `QueryParser` over both fields, all words required as zoek does by default,
 //! top 10 by BM25, nothing loaded.
 //!
-//! Every subcommand prints one JSON object on stdout (the shell script reads it).
+//! Every subcommand prints one JSON object on stdout (the shell script reads it); `oneshot`
+//! one for each command it times.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -45,7 +46,7 @@ fn usage() -> ! {
         "usage: bench ceiling-index --corpus DIR --index DIR [--threads N] [--heap-mb M]\n\
          \x20      bench latency --zoek DIR --ceiling DIR --queries FILE [--runs R] [--limit N]\n\
          \x20      bench ceiling-search --index DIR (--queries FILE | QUERY) [--limit N]\n\
-         \x20      bench oneshot [--runs N] -- COMMAND ARGS...\n\
+         \x20      bench oneshot [--runs N] -- COMMAND ARGS... [--- COMMAND ARGS...]\n\
          \x20      bench analyze --corpus DIR [--runs N]\n\
          \x20      bench terms --index DIR\n\
          \x20      bench deleted-docs --index DIR"
@@ -501,14 +502,18 @@ fn ceiling_search(flags: &Flags) -> Result<()> {
     Ok(())
 }
 
-/// Wall time of a whole process (start, work, exit), stdout discarded: the median of `runs`
-/// after one warm-up run.
+/// Wall time of whole processes (start, work, exit), stdout discarded: for each command (the
+/// commands separated by `---`), the median of `runs` after one warm-up run, printed as one
+/// JSON line per command. The commands take turns, run by run (in turned order every other
+/// run), so a machine that slows down meanwhile slows them alike.
 fn oneshot(flags: &Flags) -> Result<()> {
     let runs = flags.number("runs", 21)?;
-    let Some((program, args)) = flags.rest.split_first() else {
+    let commands: Vec<&[String]> = flags.rest.split(|arg| arg == "---").collect();
+    if commands.iter().any(|command| command.is_empty()) {
         usage()
-    };
-    let run = || -> Result<f64> {
+    }
+    let run = |command: &[String]| -> Result<f64> {
+        let (program, args) = command.split_first().unwrap_or_else(|| usage());
         let started = Instant::now();
         let status = Command::new(program)
             .args(args)
@@ -522,20 +527,30 @@ fn oneshot(flags: &Flags) -> Result<()> {
         }
         Ok(ms)
     };
-    run()?;
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        times.push(run()?);
+    let mut times = vec![Vec::with_capacity(runs); commands.len()];
+    for command in &commands {
+        run(command)?;
     }
-    times.sort_by(f64::total_cmp);
-    println!(
-        "{}",
-        serde_json::json!({
-            "runs": runs,
-            "median_ms": median(times.clone()),
-            "min_ms": times[0],
-            "max_ms": times[times.len() - 1],
-        })
-    );
+    for i in 0..runs {
+        let mut order: Vec<usize> = (0..commands.len()).collect();
+        if i % 2 == 1 {
+            order.reverse();
+        }
+        for c in order {
+            times[c].push(run(commands[c])?);
+        }
+    }
+    for mut times in times {
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{}",
+            serde_json::json!({
+                "runs": runs,
+                "median_ms": median(times.clone()),
+                "min_ms": times[0],
+                "max_ms": times[times.len() - 1],
+            })
+        );
+    }
     Ok(())
 }
