@@ -958,10 +958,9 @@ fn run_search(args: SearchArgs) -> Result<ExitCode> {
         feedback: narrow.feedback,
     };
     let index = args.index.open()?;
-    // On a terminal each line goes out as it is printed; elsewhere a query's output goes out
-    // in blocks and whole when the query ends, so a program that feeds queries one at a time
-    // still reads each answer (a write for every line was a tenth of a one-shot search's
-    // system calls).
+    // On a terminal each line goes out as it is printed; elsewhere in blocks (a write for
+    // every line was a tenth of a one-shot search's system calls), flushed as each query
+    // ends, so that a query's lines stay in order with the notes and errors on stderr.
     let stdout = io::stdout();
     let sink: Box<dyn Write> = if stdout.is_terminal() {
         Box::new(stdout.lock())
