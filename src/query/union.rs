@@ -68,7 +68,7 @@ impl Query for TermUnion {
             // Counting: tantivy's boolean of the same terms, unscored.
             return self.boolean().weight(enable_scoring);
         };
-        let terms = self
+        let mut terms = self
             .terms
             .iter()
             .map(|(term, boost)| {
@@ -78,6 +78,10 @@ impl Query for TermUnion {
                 Ok((term.clone(), weight.boost_by(*boost)))
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
+        // In the order MaxScore wants its clauses, sorted here once rather than each
+        // segment's clauses, which hold their postings' blocks (sorting them moved a
+        // kilobyte for each swap: 1.3% of a batch).
+        terms.sort_by(|(_, a), (_, b)| a.max_score().total_cmp(&b.max_score()));
         Ok(Box::new(TermUnionWeight { terms }))
     }
 
@@ -88,13 +92,14 @@ impl Query for TermUnion {
     }
 }
 
-/// Each term with its boosted BM25 weight.
+/// Each term with its boosted BM25 weight, weakest bound first.
 struct TermUnionWeight {
     terms: Vec<(Term, Bm25Weight)>,
 }
 
 impl TermUnionWeight {
-    /// The clauses of the terms `segment` holds, their weights times `boost`.
+    /// The clauses of the terms `segment` holds, their weights times `boost`, weakest bound
+    /// first.
     fn clauses(&self, segment: &SegmentReader, boost: Score) -> tantivy::Result<Vec<Clause>> {
         let mut clauses = Vec::with_capacity(self.terms.len());
         for (term, weight) in &self.terms {
@@ -249,13 +254,14 @@ impl Scorer for Union {
 const WINDOW: usize = 4096;
 
 /// Calls `callback` with every document whose summed score exceeds the threshold, the
-/// threshold being what `callback` last returned (at first `threshold`).
+/// threshold being what `callback` last returned (at first `threshold`). The clauses come
+/// weakest bound first.
 fn max_score(
     mut clauses: Vec<Clause>,
     mut threshold: Score,
     callback: &mut dyn FnMut(DocId, Score) -> Score,
 ) {
-    clauses.sort_by(|a, b| a.bound.total_cmp(&b.bound));
+    debug_assert!(clauses.is_sorted_by(|a, b| a.bound <= b.bound));
     // bounds_below[i]: the most clauses[..i] can add together.
     let mut bounds_below = Vec::with_capacity(clauses.len() + 1);
     let mut sum: Score = 0.0;

@@ -74,6 +74,7 @@ fn rank_by(
     limit: usize,
     sort: SortOrder,
     exact: bool,
+    statistics: &dyn Bm25StatisticsProvider,
 ) -> tantivy::Result<Vec<Ranked>> {
     if limit == 0 {
         return Ok(Vec::new());
@@ -95,7 +96,7 @@ fn rank_by(
         exact,
         entry: AtomicU32::new(Score::MIN.to_bits()),
     };
-    let mut ranked = searcher.search(query, &best)?;
+    let mut ranked = searcher.search_with_statistics_provider(query, &best, statistics)?;
     ranked.sort_by(order(sort));
     Ok(ranked)
 }
@@ -108,20 +109,30 @@ pub fn rank(
     limit: usize,
     sort: SortOrder,
 ) -> tantivy::Result<Vec<Ranked>> {
-    rank_by(searcher, schema, query, limit, sort, true)
+    rank_by(searcher, schema, query, limit, sort, true, searcher)
 }
 
 /// About the best `limit` articles by score, pruned with tantivy's block bounds
 /// as they are: faster, and the same for the same index and query, but a document whose
 /// block its segment's statistics underrate can be passed over. For a pool of candidates
-/// of a fixed size, which the ranking then reorders.
+/// of a fixed size, which the ranking then reorders. `statistics` are the searcher's, kept
+/// for the query's terms.
 pub fn pool(
     searcher: &Searcher,
     schema: &Schema,
     query: &dyn Query,
     limit: usize,
+    statistics: &dyn Bm25StatisticsProvider,
 ) -> tantivy::Result<Vec<Ranked>> {
-    rank_by(searcher, schema, query, limit, SortOrder::Relevance, false)
+    rank_by(
+        searcher,
+        schema,
+        query,
+        limit,
+        SortOrder::Relevance,
+        false,
+        statistics,
+    )
 }
 
 /// The order of `sort`: better first, ties by article and passage order.
@@ -303,10 +314,30 @@ impl SegmentBest {
     fn offer(&mut self, doc: DocId, score: Score) {
         match &mut self.kept {
             Kept::Scores(heap) => {
-                if heap.len() >= self.limit && heap.peek().is_some_and(|w| score < w.0.score) {
+                let item = Reverse(Scored { score, doc });
+                if heap.len() < self.limit {
+                    heap.push(item);
                     return;
                 }
-                heap.push(Reverse(Scored { score, doc }));
+                let Some(worst) = heap.peek().map(|w| w.0.score) else {
+                    return;
+                };
+                if score < worst {
+                    return;
+                }
+                // The next worst is a child of the top: when neither ties with the top, the
+                // document replaces it in one sift.
+                let tied = heap.as_slice()[1..]
+                    .iter()
+                    .take(2)
+                    .any(|c| c.0.score == worst);
+                if score > worst && !tied {
+                    if let Some(mut top) = heap.peek_mut() {
+                        *top = item;
+                    }
+                    return;
+                }
+                heap.push(item);
                 // The lowest score's documents go while the others fill the limit alone.
                 while heap.len() > self.limit {
                     let Some(&Reverse(worst)) = heap.peek() else {
@@ -540,11 +571,18 @@ mod tests {
         ));
         for k in [1, 5, 10, 43, 44, 50, 100, 299, 300, 400] {
             for exact in [true, false] {
-                let found: Vec<u64> =
-                    rank_by(&searcher, &schema, &query, k, SortOrder::Relevance, exact)?
-                        .iter()
-                        .map(|r| r.article)
-                        .collect();
+                let found: Vec<u64> = rank_by(
+                    &searcher,
+                    &schema,
+                    &query,
+                    k,
+                    SortOrder::Relevance,
+                    exact,
+                    &searcher,
+                )?
+                .iter()
+                .map(|r| r.article)
+                .collect();
                 assert_eq!(found, expected[..k.min(300)], "k = {k}, exact = {exact}");
             }
         }
