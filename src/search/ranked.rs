@@ -20,7 +20,7 @@ use tantivy::{DocAddress, Searcher};
 use super::explain::ScorePart;
 use super::options::SortOrder;
 use super::rank::{self, Ranked};
-use super::score::{self, Features, Scorer, Stats, Words};
+use super::score::{self, Features, Scorer, Stats, TermInfos, Words};
 use super::stored::Articles;
 use crate::index::Schema;
 
@@ -53,6 +53,8 @@ pub struct Ranking<'a> {
     /// Where the articles' passages are read.
     pub articles: &'a Articles<'a>,
     pub words: Words,
+    /// The words' terms in each segment, looked up once.
+    infos: TermInfos<'a>,
     stats: Stats,
     /// The pool and its rescored articles, made once: a passage view that asks for more
     /// articles asks for them from the same candidates (a ranking ranks one query).
@@ -68,12 +70,14 @@ impl<'a> Ranking<'a> {
         articles: &'a Articles<'a>,
         words: Words,
     ) -> tantivy::Result<Self> {
-        let stats = Stats::new(searcher, schema, &words)?;
+        let infos = TermInfos::new(searcher, schema, &words)?;
+        let stats = Stats::new(searcher, schema, &infos)?;
         Ok(Ranking {
             searcher,
             schema,
             articles,
             words,
+            infos,
             stats,
             pool: OnceCell::new(),
             scored_passages: RefCell::default(),
@@ -139,9 +143,9 @@ impl<'a> Ranking<'a> {
         &self,
         candidates: &dyn Query,
     ) -> tantivy::Result<(Vec<Ranked>, Vec<RankedArticle>)> {
-        let pool = rank::pool(self.searcher, self.schema, candidates, POOL)?;
+        let pool = rank::pool(self.searcher, self.schema, candidates, POOL, &self.infos)?;
         let addresses: Vec<DocAddress> = pool.iter().map(|r| r.address).collect();
-        let features = score::features(self.searcher, self.schema, &self.words, &addresses)?;
+        let features = self.features_of(&addresses)?;
         let scorer = self.scorer();
         let mut ranked: Vec<RankedArticle> = pool
             .iter()
@@ -158,6 +162,17 @@ impl<'a> Ranking<'a> {
         Ok((pool, ranked))
     }
 
+    /// What the articles at `addresses` hold of the query, in their order.
+    fn features_of(&self, addresses: &[DocAddress]) -> tantivy::Result<Vec<Features>> {
+        score::features(
+            self.searcher,
+            self.schema,
+            &self.words,
+            &self.infos,
+            addresses,
+        )
+    }
+
     /// The score of `article` explained, part by part.
     pub fn explain(&self, article: &RankedArticle) -> tantivy::Result<Vec<ScorePart>> {
         Ok(self.scorer().explain(&self.features(article)?))
@@ -167,13 +182,7 @@ impl<'a> Ranking<'a> {
     fn features(&self, article: &RankedArticle) -> tantivy::Result<Features> {
         Ok(match &article.features {
             Some(features) => features.clone(),
-            None => score::features(
-                self.searcher,
-                self.schema,
-                &self.words,
-                &[article.ranked.address],
-            )?
-            .remove(0),
+            None => self.features_of(&[article.ranked.address])?.remove(0),
         })
     }
 
@@ -221,8 +230,7 @@ impl<'a> Ranking<'a> {
             .map(|a| a.ranked.address)
             .collect();
         // In the order asked for, one for each article without features.
-        let mut read =
-            score::features(self.searcher, self.schema, &self.words, &unread)?.into_iter();
+        let mut read = self.features_of(&unread)?.into_iter();
         let mut by_article = HashMap::new();
         for article in articles {
             let features = match &article.features {

@@ -13,10 +13,10 @@
 
 use std::collections::HashMap;
 
-use tantivy::postings::Postings;
+use tantivy::postings::{Postings, TermInfo};
 use tantivy::query::Bm25StatisticsProvider;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentOrdinal, Term, TERMINATED};
 
 use super::explain::{PartKind, ScorePart};
 use crate::index::{Schema, StoredPassage, TextField};
@@ -137,15 +137,16 @@ pub struct Stats {
 const FIELDS: [TextField; 2] = [TextField::Title, TextField::Body];
 
 impl Stats {
-    pub fn new(searcher: &Searcher, schema: &Schema, words: &Words) -> tantivy::Result<Stats> {
+    /// The statistics of the terms of `infos`, looked up for the same words.
+    pub fn new(searcher: &Searcher, schema: &Schema, infos: &TermInfos) -> tantivy::Result<Stats> {
         let docs = searcher.num_docs().max(1) as f32;
         let mut idf = [Vec::new(), Vec::new()];
         let mut average_length = [1.0; 2];
         for (i, which) in FIELDS.into_iter().enumerate() {
             let field = schema.text_field(which);
             average_length[i] = (searcher.total_num_tokens(field)? as f32 / docs).max(1.0);
-            for term in &words.terms {
-                let df = searcher.doc_freq(&Term::from_field_text(field, term))? as f32;
+            for &df in &infos.doc_freq[i] {
+                let df = df as f32;
                 let plain = ((docs - df + 0.5) / (df + 0.5)).ln_1p().max(0.0);
                 idf[i].push(plain.powf(IDF_POWER));
             }
@@ -167,6 +168,79 @@ impl Stats {
                 self.average_length[0],
                 (words as f32 / passages.len().max(1) as f32).max(1.0),
             ],
+        }
+    }
+}
+
+/// Each term of a ranked query's words in the title's and the body's dictionary of every
+/// segment, looked up once for a search: BM25's statistics, the candidates' weights (as the
+/// statistics they are searched with) and the features of the pool all read them, where each
+/// looked every term up in every segment again (a tenth of a batch of queries).
+pub struct TermInfos<'a> {
+    searcher: &'a Searcher,
+    fields: [Field; 2],
+    /// Where each term stands in the words' terms.
+    index: HashMap<String, usize>,
+    /// By segment, field and term.
+    infos: Vec<[Vec<Option<TermInfo>>; 2]>,
+    /// By field and term, over the whole index (deleted articles included, as tantivy counts).
+    doc_freq: [Vec<u64>; 2],
+}
+
+impl<'a> TermInfos<'a> {
+    pub fn new(searcher: &'a Searcher, schema: &Schema, words: &Words) -> tantivy::Result<Self> {
+        let fields = FIELDS.map(|which| schema.text_field(which));
+        let mut doc_freq = [vec![0; words.terms.len()], vec![0; words.terms.len()]];
+        let mut infos = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            let mut of_segment: [Vec<Option<TermInfo>>; 2] = Default::default();
+            for (f, &field) in fields.iter().enumerate() {
+                let inverted = segment.inverted_index(field)?;
+                for (t, text) in words.terms.iter().enumerate() {
+                    let info = inverted.get_term_info(&Term::from_field_text(field, text))?;
+                    doc_freq[f][t] += info.as_ref().map_or(0, |info| u64::from(info.doc_freq));
+                    of_segment[f].push(info);
+                }
+            }
+            infos.push(of_segment);
+        }
+        let index = words
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(t, text)| (text.clone(), t))
+            .collect();
+        Ok(TermInfos {
+            searcher,
+            fields,
+            index,
+            infos,
+            doc_freq,
+        })
+    }
+
+    /// Term `t`'s entry in field `f` of segment `segment`, when it is there.
+    fn get(&self, segment: SegmentOrdinal, f: usize, t: usize) -> Option<&TermInfo> {
+        self.infos.get(segment as usize)?[f].get(t)?.as_ref()
+    }
+}
+
+/// The searcher's statistics, the words' document frequencies from their entries.
+impl Bm25StatisticsProvider for TermInfos<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let f = self.fields.iter().position(|&field| field == term.field());
+        let t = term.value().as_str().and_then(|text| self.index.get(text));
+        match (f, t) {
+            (Some(f), Some(&t)) => Ok(self.doc_freq[f][t]),
+            _ => self.searcher.doc_freq(term),
         }
     }
 }
@@ -211,11 +285,13 @@ impl Features {
     }
 }
 
-/// Reads the features of articles `docs` from the postings of their fields.
+/// Reads the features of articles `docs` from the postings of their fields, the terms found
+/// through `infos` (looked up for the same `words`).
 pub fn features(
     searcher: &Searcher,
     schema: &Schema,
     words: &Words,
+    infos: &TermInfos,
     docs: &[DocAddress],
 ) -> tantivy::Result<Vec<Features>> {
     let terms = words.terms.len();
@@ -252,11 +328,11 @@ pub fn features(
             } else {
                 IndexRecordOption::WithFreqs
             };
-            for (t, text) in words.terms.iter().enumerate() {
-                let term = Term::from_field_text(field, text);
-                let Some(mut postings) = inverted.read_postings(&term, option)? else {
+            for t in 0..words.terms.len() {
+                let Some(info) = infos.get(segment, f, t) else {
                     continue;
                 };
+                let mut postings = inverted.read_postings_from_terminfo(info, option)?;
                 for &(doc, i) in &list {
                     let mut at = postings.doc();
                     if at < doc {
@@ -580,5 +656,75 @@ impl Scorer<'_> {
             })
             .map(|(w, _)| weights[w])
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::query::Bm25StatisticsProvider;
+
+    use super::*;
+    use crate::index::schema::tests::index_of;
+
+    /// The entries looked up once give the document frequencies and the postings that
+    /// looking each term up in the searcher gives, in an index of several segments, for
+    /// terms some segments lack; a term outside the words is asked of the searcher.
+    #[test]
+    fn term_infos_equal_the_searchers_own_lookups() -> tantivy::Result<()> {
+        let batches = vec![
+            vec![("a", "fraude in de gemeente"), ("b", "de raad")],
+            vec![("c", "fraude fraude"), ("d", "storm")],
+            vec![("e", "niets hiervan")],
+        ];
+        let (schema, index) = index_of(&batches)?;
+        let searcher = index.reader()?.searcher();
+        let analyzer = crate::analysis::DutchAnalyzer::new(crate::analysis::Analysis::Stemmed);
+        let terms: Vec<String> = ["fraude", "gemeente", "storm", "afwezig"]
+            .iter()
+            .map(|w| analyzer.normalize_word(w))
+            .collect();
+        let words = Words {
+            terms: terms.clone(),
+            words: Vec::new(),
+            expansion: Vec::new(),
+        };
+        let infos = TermInfos::new(&searcher, &schema, &words)?;
+        let body = schema.text_field(TextField::Body);
+        for field in [schema.text_field(TextField::Title), body] {
+            for text in terms.iter().map(String::as_str).chain(["raad"]) {
+                let term = Term::from_field_text(field, text);
+                assert_eq!(
+                    Bm25StatisticsProvider::doc_freq(&infos, &term)?,
+                    searcher.doc_freq(&term)?,
+                    "{text}"
+                );
+            }
+        }
+        let docs: Vec<DocAddress> = searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .flat_map(|(s, r)| (0..r.max_doc()).map(move |d| DocAddress::new(s as u32, d)))
+            .collect();
+        let read = features(&searcher, &schema, &words, &infos, &docs)?;
+        for (address, features) in docs.iter().zip(&read) {
+            let reader = searcher.segment_reader(address.segment_ord);
+            for (t, text) in terms.iter().enumerate() {
+                let term = Term::from_field_text(body, text);
+                let postings = reader
+                    .inverted_index(body)?
+                    .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?;
+                let tf = postings.map_or(0, |mut p| {
+                    if p.seek(address.doc_id) == address.doc_id {
+                        p.term_freq()
+                    } else {
+                        0
+                    }
+                });
+                assert_eq!(features.tf[1][t], tf, "{text} in {address:?}");
+            }
+        }
+        assert!(read.iter().any(|f| f.tf[1][0] == 2), "fraude twice in c");
+        Ok(())
     }
 }
