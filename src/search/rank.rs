@@ -337,21 +337,20 @@ impl SegmentBest {
                     }
                     return;
                 }
-                heap.push(item);
-                // The lowest score's documents go while the others fill the limit alone.
-                while heap.len() > self.limit {
-                    let Some(&Reverse(worst)) = heap.peek() else {
-                        break;
-                    };
-                    let mut tied = Vec::new();
-                    while heap.peek().is_some_and(|w| w.0.score == worst.score) {
-                        tied.extend(heap.pop());
+                // Documents tied at the lowest score all go when the others and this one fill
+                // the limit without them, else all stay (the keys decide among them at the
+                // end). So the heap holds more than the limit only in ties it needs.
+                let lowest = heap.iter().filter(|c| c.0.score == worst).count();
+                if score > worst && heap.len() + 1 - lowest >= self.limit {
+                    if let Some(mut top) = heap.peek_mut() {
+                        *top = item;
                     }
-                    if heap.len() < self.limit {
-                        heap.extend(tied);
-                        break;
+                    for _ in 1..lowest {
+                        heap.pop();
                     }
+                    return;
                 }
+                heap.push(item);
                 if heap.len() > 2 * self.limit {
                     let mut all_keyed = BinaryHeap::with_capacity(self.limit + 1);
                     for Reverse(kept) in std::mem::take(heap) {
@@ -538,10 +537,75 @@ mod tests {
     use crate::index::schema::article_key;
     use crate::index::schema::tests::index_of;
 
+    /// The best k of `query`, their article keys, exact and as a pool.
+    fn best_keys(
+        searcher: &Searcher,
+        schema: &Schema,
+        query: &dyn Query,
+        k: usize,
+    ) -> tantivy::Result<[Vec<u64>; 2]> {
+        let keys = |exact| -> tantivy::Result<Vec<u64>> {
+            let found = rank_by(
+                searcher,
+                schema,
+                query,
+                k,
+                SortOrder::Relevance,
+                exact,
+                searcher,
+            )?;
+            Ok(found.iter().map(|r| r.article).collect())
+        };
+        Ok([keys(true)?, keys(false)?])
+    }
+
+    /// The query that scores every article 1, and 2 those of `lifted`.
+    fn lifting(schema: &Schema, lifted: &[&str]) -> BooleanQuery {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(AllQuery))];
+        for id in lifted {
+            clauses.push((Occur::Should, schema.articles_keyed_like(id)));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    /// In one segment, ten tied articles and then nine lifted ones: the lifted ones push the
+    /// tied ones down, and the one of them with the lowest key must still be kept for k = 10.
+    #[test]
+    fn a_tie_pushed_down_keeps_its_place_by_key() -> tantivy::Result<()> {
+        let tied: Vec<String> = (0..10).map(|i| format!("tied-{i}")).collect();
+        let lifted: Vec<String> = (0..9).map(|i| format!("lifted-{i}")).collect();
+        let batch: Vec<(&str, &str)> = tied
+            .iter()
+            .chain(&lifted)
+            .map(|id| (id.as_str(), "tekst"))
+            .collect();
+        let (schema, index) = index_of(&[batch])?;
+        let searcher = index.reader()?.searcher();
+        let lifted: Vec<&str> = lifted.iter().map(String::as_str).collect();
+        let query = lifting(&schema, &lifted);
+        let sorted = |ids: Vec<&str>| {
+            let mut keys: Vec<u64> = ids.into_iter().map(article_key).collect();
+            keys.sort();
+            keys
+        };
+        let mut expected = sorted(lifted.clone());
+        expected.extend(sorted(tied.iter().map(String::as_str).collect()));
+        for k in 1..=20 {
+            let want = expected[..k.min(19)].to_vec();
+            assert_eq!(
+                best_keys(&searcher, &schema, &query, k)?,
+                [want.clone(), want],
+                "k = {k}"
+            );
+        }
+        Ok(())
+    }
+
     /// Articles that all score the same, but for a few lifted ones, in three segments and
     /// in no order of their keys: the best k are the lifted ones and then the others, ties
     /// in the order of their keys, for k below, at and far past the number of ties (where
-    /// the heap turns to reading every key).
+    /// the heap turns to reading every key). The lifted articles come spread out, or last in
+    /// each segment, after the ties they push out.
     #[test]
     fn ties_are_ordered_by_article_key_for_any_limit() -> tantivy::Result<()> {
         let ids: Vec<String> = (0..300)
@@ -554,36 +618,28 @@ mod tests {
         let (schema, index) = index_of(&batches)?;
         let searcher = index.reader()?.searcher();
         assert_eq!(searcher.segment_readers().len(), 3);
-        let lifted: Vec<&String> = ids.iter().step_by(7).collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(AllQuery))];
-        for id in &lifted {
-            clauses.push((Occur::Should, schema.articles_keyed_like(id)));
-        }
-        let query = BooleanQuery::new(clauses);
-        let key_order = |ids: Vec<&String>| {
-            let mut keys: Vec<u64> = ids.iter().map(|id| article_key(id)).collect();
-            keys.sort();
-            keys
-        };
-        let mut expected = key_order(lifted.clone());
-        expected.extend(key_order(
-            ids.iter().filter(|id| !lifted.contains(id)).collect(),
-        ));
-        for k in [1, 5, 10, 43, 44, 50, 100, 299, 300, 400] {
-            for exact in [true, false] {
-                let found: Vec<u64> = rank_by(
-                    &searcher,
-                    &schema,
-                    &query,
-                    k,
-                    SortOrder::Relevance,
-                    exact,
-                    &searcher,
-                )?
-                .iter()
-                .map(|r| r.article)
-                .collect();
-                assert_eq!(found, expected[..k.min(300)], "k = {k}, exact = {exact}");
+        let spread: Vec<&String> = ids.iter().step_by(7).collect();
+        let last: Vec<&String> = ids.chunks(100).flat_map(|chunk| &chunk[90..]).collect();
+        for lifted in [spread, last] {
+            let ids_lifted: Vec<&str> = lifted.iter().map(|id| id.as_str()).collect();
+            let query = lifting(&schema, &ids_lifted);
+            let key_order = |ids: Vec<&String>| {
+                let mut keys: Vec<u64> = ids.iter().map(|id| article_key(id)).collect();
+                keys.sort();
+                keys
+            };
+            let mut expected = key_order(lifted.clone());
+            expected.extend(key_order(
+                ids.iter().filter(|id| !lifted.contains(id)).collect(),
+            ));
+            let n = lifted.len();
+            for k in [1, 5, 10, n - 1, n, n + 1, n + 2, 50, 100, 299, 300, 400] {
+                let want = expected[..k.min(300)].to_vec();
+                assert_eq!(
+                    best_keys(&searcher, &schema, &query, k)?,
+                    [want.clone(), want],
+                    "k = {k}"
+                );
             }
         }
         Ok(())
