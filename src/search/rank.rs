@@ -340,12 +340,13 @@ impl SegmentBest {
                 // Documents tied at the lowest score all go when the others and this one fill
                 // the limit without them, else all stay (the keys decide among them at the
                 // end). So the heap holds more than the limit only in ties it needs.
-                let lowest = heap.iter().filter(|c| c.0.score == worst).count();
-                if score > worst && heap.len() + 1 - lowest >= self.limit {
+                // A document tying the lowest joins them without counting them.
+                let lowest = || heap.iter().filter(|c| c.0.score == worst).count();
+                if score > worst && heap.len() + 1 - lowest() >= self.limit {
                     if let Some(mut top) = heap.peek_mut() {
                         *top = item;
                     }
-                    for _ in 1..lowest {
+                    while heap.peek().is_some_and(|w| w.0.score == worst) {
                         heap.pop();
                     }
                     return;
